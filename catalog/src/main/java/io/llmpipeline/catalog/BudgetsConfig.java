@@ -1,0 +1,22 @@
+package io.llmpipeline.catalog;
+
+import java.util.List;
+
+/**
+ * Spend limits.
+ *
+ * @param limits              each limit applies to one scope and window
+ * @param alertThresholds     percentages of a limit at which one alert is sent per scope and window
+ * @param lowPriorityCutoff   share of a limit (0 to 1) above which LOW and BULK requests are refused
+ */
+public record BudgetsConfig(List<BudgetLimit> limits, List<Integer> alertThresholds, Double lowPriorityCutoff) {
+    public BudgetsConfig {
+        limits = limits == null ? List.of() : List.copyOf(limits);
+        alertThresholds = alertThresholds == null ? List.of(50, 80, 95, 100) : List.copyOf(alertThresholds);
+        lowPriorityCutoff = lowPriorityCutoff == null ? 0.9 : lowPriorityCutoff;
+    }
+
+    public static BudgetsConfig defaults() {
+        return new BudgetsConfig(null, null, null);
+    }
+}

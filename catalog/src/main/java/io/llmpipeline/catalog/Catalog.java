@@ -1,0 +1,59 @@
+package io.llmpipeline.catalog;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import io.llmpipeline.schemas.ModelRef;
+
+/** A validated configuration with the lookups every component needs. */
+public final class Catalog {
+    private final PipelineConfig config;
+    private final List<RouteConfig> routesLongestFirst;
+    private final PriorityBands bands;
+
+    Catalog(PipelineConfig config) {
+        this.config = config;
+        this.routesLongestFirst = config.routes().stream()
+                .sorted(Comparator.comparingInt((RouteConfig r) -> r.match().length()).reversed())
+                .toList();
+        this.bands = config.topics().priorityBands();
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public TopicsConfig topics() {
+        return config.topics();
+    }
+
+    public PriorityBands bands() {
+        return bands;
+    }
+
+    /** The route whose match is the longest prefix of the task type. */
+    public Optional<RouteConfig> routeFor(String taskType) {
+        return routesLongestFirst.stream().filter(r -> taskType.startsWith(r.match())).findFirst();
+    }
+
+    public Optional<ModelConfig> model(String name) {
+        return Optional.ofNullable(config.models().get(name));
+    }
+
+    public ModelConfig requireModel(String name) {
+        return model(name).orElseThrow(() -> new IllegalArgumentException("no model '" + name + "' in the catalog"));
+    }
+
+    public ProviderConfig provider(String name) {
+        ProviderConfig provider = config.providers().get(name);
+        if (provider == null) {
+            throw new IllegalArgumentException("no provider '" + name + "' in the catalog");
+        }
+        return provider;
+    }
+
+    public ModelRef ref(String model) {
+        return new ModelRef(requireModel(model).provider(), model);
+    }
+}

@@ -1,0 +1,62 @@
+package io.llmpipeline.catalog;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.llmpipeline.schemas.Priority;
+
+/**
+ * Maps each priority to its own contiguous band of partitions, highest priority first:
+ * with bands CRITICAL=2, HIGH=2, NORMAL=4 the CRITICAL band is partitions 0-1, HIGH 2-3, NORMAL 4-7.
+ * Consumers can then pause low bands by partition while high bands wait.
+ */
+public final class PriorityBands {
+    private final EnumMap<Priority, Integer> first = new EnumMap<>(Priority.class);
+    private final EnumMap<Priority, Integer> size = new EnumMap<>(Priority.class);
+    private final Priority[] byPartition;
+
+    private PriorityBands(Map<Priority, Integer> bands) {
+        int next = 0;
+        for (Priority priority : Priority.values()) {
+            int count = bands.getOrDefault(priority, 0);
+            if (count < 1) {
+                throw new IllegalArgumentException("priority " + priority + " needs at least one partition");
+            }
+            first.put(priority, next);
+            size.put(priority, count);
+            next += count;
+        }
+        byPartition = new Priority[next];
+        for (Priority priority : Priority.values()) {
+            for (int i = 0; i < size.get(priority); i++) {
+                byPartition[first.get(priority) + i] = priority;
+            }
+        }
+    }
+
+    public static PriorityBands of(Map<Priority, Integer> bands) {
+        return new PriorityBands(bands);
+    }
+
+    public int totalPartitions() {
+        return byPartition.length;
+    }
+
+    public int firstPartition(Priority priority) {
+        return first.get(priority);
+    }
+
+    public int bandSize(Priority priority) {
+        return size.get(priority);
+    }
+
+    /** The partition for a key hash within the priority's band. */
+    public int partitionFor(Priority priority, int keyHash) {
+        return first.get(priority) + Math.floorMod(keyHash, size.get(priority));
+    }
+
+    /** The priority whose band holds the partition. */
+    public Priority priorityOf(int partition) {
+        return byPartition[partition];
+    }
+}

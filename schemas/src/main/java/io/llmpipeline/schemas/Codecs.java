@@ -1,0 +1,15 @@
+package io.llmpipeline.schemas;
+
+/** One shared codec per topic record type. */
+public final class Codecs {
+    public static final AvroCodec<LlmRequest> REQUEST = AvroCodec.of(LlmRequest.class);
+    public static final AvroCodec<LlmAssignment> ASSIGNMENT = AvroCodec.of(LlmAssignment.class);
+    public static final AvroCodec<LlmResult> RESULT = AvroCodec.of(LlmResult.class);
+    public static final AvroCodec<InvocationEvent> INVOCATION = AvroCodec.of(InvocationEvent.class);
+    public static final AvroCodec<ProviderHealth> HEALTH = AvroCodec.of(ProviderHealth.class);
+    public static final AvroCodec<BudgetAlert> BUDGET_ALERT = AvroCodec.of(BudgetAlert.class);
+    public static final AvroCodec<DlqEnvelope> DLQ = AvroCodec.of(DlqEnvelope.class);
+
+    private Codecs() {
+    }
+}
