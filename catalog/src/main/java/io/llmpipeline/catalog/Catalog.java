@@ -20,6 +20,23 @@ public final class Catalog {
         this.bands = config.topics().priorityBands();
     }
 
+    /**
+     * The same catalog with every topic name, the router's application id and the worker's group
+     * prefixed, so several pipelines (or tests) share one broker without seeing each other.
+     */
+    public Catalog withNamePrefix(String prefix) {
+        TopicsConfig t = config.topics();
+        TopicsConfig topics = new TopicsConfig(prefix + t.requests(), prefix + t.assigned(), prefix + t.results(),
+                prefix + t.invocations(), prefix + t.providerHealth(), prefix + t.budgetAlerts(), prefix + t.dlq(),
+                t.bands(), t.partitions(), t.replicationFactor());
+        RouterConfig r = config.router();
+        WorkerConfig w = config.worker();
+        return new Catalog(new PipelineConfig(topics, config.providers(), config.models(), config.routes(),
+                config.budgets(), config.cache(),
+                new RouterConfig(prefix + r.applicationId(), r.processingGuarantee(), r.threads(), r.commitIntervalMs()),
+                new WorkerConfig(prefix + w.groupId(), w.maxInFlight(), w.transactional(), w.commitIntervalMs())));
+    }
+
     public PipelineConfig config() {
         return config;
     }

@@ -55,6 +55,12 @@ public final class PriorityBands {
         return first.get(priority) + Math.floorMod(keyHash, size.get(priority));
     }
 
+    /** The partition for a record key within the priority's band, hashed as Kafka's default partitioner does. */
+    public int partitionFor(Priority priority, String key) {
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return partitionFor(priority, org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes)));
+    }
+
     /** The priority whose band holds the partition. */
     public Priority priorityOf(int partition) {
         return byPartition[partition];
