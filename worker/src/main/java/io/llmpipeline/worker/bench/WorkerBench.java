@@ -99,9 +99,9 @@ public final class WorkerBench {
 
     public List<Figures> run(String scenario, Map<String, String> a) throws Exception {
         return switch (scenario) {
-            case "latency" -> List.of(latency(intArg(a, "requests", 40_000), intArg(a, "in-flight", 6_000),
+            case "latency" -> List.of(latency(intArg(a, "requests", 40_000), intArg(a, "in-flight", 8_000),
                     intArg(a, "latency-ms", 2_000)));
-            case "failover" -> failover(intArg(a, "requests", 10_000));
+            case "failover" -> failover(intArg(a, "requests", 10_000), intArg(a, "in-flight", 5_000));
             case "storm" -> List.of(storm(intArg(a, "rpm", 1_200), intArg(a, "requests", 1_800)));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; expected latency, failover or storm");
         };
@@ -118,16 +118,16 @@ public final class WorkerBench {
         return measure("latency", yaml, requests, List.of(new ModelRef("bench", "bench-primary")), Map.of());
     }
 
-    List<Figures> failover(int requests) throws Exception {
+    List<Figures> failover(int requests, int inFlight) throws Exception {
         sim.reset();
-        sim.script("bench-primary", "{\"latencyMs\": 100}");
-        sim.script("bench-fallback", "{\"latencyMs\": 100}");
-        String yaml = catalog(2_000, "", "");
+        sim.script("bench-primary", "{\"latencyMs\": 500}");
+        sim.script("bench-fallback", "{\"latencyMs\": 500}");
+        String yaml = catalog(inFlight, "", "");
         List<ModelRef> chain = List.of(new ModelRef("bench", "bench-primary"), new ModelRef("bench", "bench-fallback"));
         Figures baseline = measure("failover-baseline", yaml, requests, chain, Map.of());
         sim.reset();
         sim.script("bench-primary", "{\"down\": true, \"errorStatus\": 503}");
-        sim.script("bench-fallback", "{\"latencyMs\": 100}");
+        sim.script("bench-fallback", "{\"latencyMs\": 500}");
         Figures down = measure("failover-primary-down", yaml, requests, chain, Map.of());
         Map<String, Object> extra = new LinkedHashMap<>(down.extra());
         extra.put("added_p99_ms", down.p99Ms() - baseline.p99Ms());
