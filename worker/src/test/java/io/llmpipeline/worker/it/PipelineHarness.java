@@ -60,7 +60,10 @@ public final class PipelineHarness implements AutoCloseable {
         this.producer = new KafkaProducer<>(p);
     }
 
-    /** A catalog with one provider of each kind, all served by the simulator at {@code simBase}. */
+    /**
+     * A catalog with one provider of each kind, all served by the simulator at {@code simBase}:
+     * Ollama over HTTP/1.1 (as local servers usually are), the others over h2c.
+     */
     public static String fourProviders(String simBase, String extraGuards) {
         return """
                 topics:
@@ -74,12 +77,12 @@ public final class PipelineHarness implements AutoCloseable {
                   openai:
                     kind: openai
                     baseUrl: %1$s/v1
-                    http: {maxConnections: 256, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 256, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                   anthropic:
                     kind: anthropic
                     baseUrl: %1$s/anthropic
-                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 64, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                   ollama:
                     kind: ollama
@@ -89,7 +92,7 @@ public final class PipelineHarness implements AutoCloseable {
                   gemini:
                     kind: gemini
                     baseUrl: %1$s/gemini
-                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 64, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                 models:
                   gpt-a: {provider: openai, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 1.0, outputPerMTok: 2.0}}
