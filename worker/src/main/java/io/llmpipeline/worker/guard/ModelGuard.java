@@ -16,9 +16,6 @@ import io.llmpipeline.catalog.GuardsConfig;
  * when the model sets any). One model's failures never touch another model's breaker.
  */
 public final class ModelGuard {
-    /** How soon to look again when a half-open breaker has no trial permit free. */
-    static final long HALF_OPEN_RECHECK_MS = 200;
-
     private final String provider;
     private final String model;
     private final GuardsConfig config;
@@ -86,16 +83,11 @@ public final class ModelGuard {
     public long availableAtMs() {
         long now = clock.millis();
         long at = Math.max(now, cooldown.untilMs());
-        switch (breaker.getState()) {
-            case OPEN, FORCED_OPEN -> at = Math.max(at, openedAtMs + config.waitInOpenMs() + 1); // resilience4j waits strictly longer
-            case HALF_OPEN -> {
-                if (breaker.getMetrics().getNumberOfBufferedCalls() >= config.permittedCallsInHalfOpen()) {
-                    at = Math.max(at, now + HALF_OPEN_RECHECK_MS);
-                }
-            }
-            default -> {
-            }
+        CircuitBreaker.State state = breaker.getState();
+        if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            at = Math.max(at, openedAtMs + config.waitInOpenMs() + 1); // resilience4j waits strictly longer
         }
+        // half-open with its trial permits taken: tryAcquireCall() says no and the caller looks again shortly
         return at;
     }
 

@@ -1,8 +1,6 @@
 package io.llmpipeline.worker.provider;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -146,12 +144,6 @@ public final class ProviderTransport implements AutoCloseable {
         }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> deadline.cancel(false));
         return result;
-    }
-
-    static boolean isTimeout(Throwable t) {
-        return t instanceof TimeoutException || t instanceof CancellationException
-                || t instanceof java.net.SocketTimeoutException
-                || t instanceof IOException && t.getMessage() != null && t.getMessage().toLowerCase().contains("timeout");
     }
 
     @Override
