@@ -1,0 +1,147 @@
+package io.llmpipeline.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.CatalogLoader;
+import io.llmpipeline.catalog.TopicPlan;
+import io.llmpipeline.kafka.embedded.EmbeddedKafkaBroker;
+import io.llmpipeline.router.Router;
+import io.llmpipeline.sim.ProviderSimulator;
+import io.llmpipeline.worker.Worker;
+
+/**
+ * Everything the pipeline needs on one machine, started in order and stopped in reverse: a Kafka
+ * broker (embedded KRaft unless a bootstrap address is given), the topics, the provider simulator,
+ * the router and the workers.
+ */
+public final class LocalPipeline implements AutoCloseable {
+    /** Variable the bundled catalog uses for the simulator's address. */
+    public static final String SIM_URL_VARIABLE = "LLM_SIM_URL";
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final String bootstrapServers;
+    private final ProviderSimulator simulator;
+    private final Catalog catalog;
+    private final Router router;
+    private final List<Worker> workers = new ArrayList<>();
+
+    private LocalPipeline(Options options) {
+        try {
+            Files.createDirectories(options.workDir());
+            if (options.bootstrapServers() == null) {
+                EmbeddedKafkaBroker broker = track(EmbeddedKafkaBroker.start(options.workDir().resolve("kafka"), options.kafkaPort()));
+                bootstrapServers = broker.bootstrapServers();
+            } else {
+                bootstrapServers = options.bootstrapServers();
+            }
+            simulator = track(ProviderSimulator.start(options.simulatorPort()));
+            Function<String, String> env = name -> SIM_URL_VARIABLE.equals(name) ? simulator.baseUrl() : System.getenv(name);
+            Catalog loaded = options.configFile() == null
+                    ? CatalogLoader.parse(readDefault(), "classpath:" + CatalogLoader.DEFAULT_RESOURCE, env)
+                    : CatalogLoader.parse(Files.readString(options.configFile()), options.configFile().toString(), env);
+            catalog = options.adjust().apply(loaded);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                TopicPlan.create(admin, catalog.topics());
+            }
+            router = track(Router.start(catalog, bootstrapServers, options.workDir().resolve("router-state"), Map.of()));
+            for (int i = 0; i < options.workers(); i++) {
+                workers.add(track(Worker.start(catalog, bootstrapServers, "worker-" + i)));
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static LocalPipeline start(Options options) {
+        return new LocalPipeline(options);
+    }
+
+    private static String readDefault() throws IOException {
+        try (var in = LocalPipeline.class.getClassLoader().getResourceAsStream(CatalogLoader.DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(CatalogLoader.DEFAULT_RESOURCE + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.add(component);
+        return component;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public ProviderSimulator simulator() {
+        return simulator;
+    }
+
+    public List<Worker> workers() {
+        return workers;
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+    }
+
+    /**
+     * @param bootstrapServers an existing Kafka, or null for the embedded broker
+     * @param workDir          broker data, router state and logs
+     * @param configFile       a pipeline.yaml, or null for the bundled demo catalog
+     * @param kafkaPort        embedded broker port (0 = any free port)
+     * @param simulatorPort    provider simulator port (0 = any free port)
+     * @param workers          worker instances in this process
+     * @param adjust           last changes to the loaded catalog (name prefixes, partitions)
+     */
+    public record Options(String bootstrapServers, Path workDir, Path configFile, int kafkaPort, int simulatorPort,
+                          int workers, Function<Catalog, Catalog> adjust) {
+        public static Options defaults(Path workDir) {
+            return new Options(null, workDir, null, 0, 0, 1, Function.identity());
+        }
+
+        public Options withBootstrap(String servers) {
+            return new Options(servers, workDir, configFile, kafkaPort, simulatorPort, workers, adjust);
+        }
+
+        public Options withConfig(Path file) {
+            return new Options(bootstrapServers, workDir, file, kafkaPort, simulatorPort, workers, adjust);
+        }
+
+        public Options withPorts(int kafka, int simulator) {
+            return new Options(bootstrapServers, workDir, configFile, kafka, simulator, workers, adjust);
+        }
+
+        public Options withAdjust(Function<Catalog, Catalog> change) {
+            return new Options(bootstrapServers, workDir, configFile, kafkaPort, simulatorPort, workers, change);
+        }
+    }
+}
