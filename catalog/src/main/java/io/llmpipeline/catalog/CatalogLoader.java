@@ -49,6 +49,15 @@ public final class CatalogLoader {
         }
     }
 
+    /** Environment variable naming the pipeline.yaml of a service; unset or blank means the bundled demo catalog. */
+    public static final String CONFIG_VARIABLE = "PIPELINE_CONFIG";
+
+    /** The catalog a service started from the environment uses (docker-compose, the *Main classes). */
+    public static Catalog fromEnvironment() {
+        String path = System.getenv(CONFIG_VARIABLE);
+        return path == null || path.isBlank() ? loadDefault() : load(Path.of(path));
+    }
+
     /** The bundled demo catalog. */
     public static Catalog loadDefault() {
         return loadResource(DEFAULT_RESOURCE);
