@@ -1,0 +1,47 @@
+package io.llmpipeline.router.internals;
+
+import java.util.Map;
+
+import io.llmpipeline.schemas.ErrorInfo;
+import io.llmpipeline.schemas.ErrorKind;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.Priority;
+import io.llmpipeline.schemas.ResultStatus;
+import io.llmpipeline.schemas.Usage;
+
+/** Terminal results the router itself writes: a request it refuses, or one it answers from the cache. */
+public final class TerminalResults {
+    private TerminalResults() {
+    }
+
+    public static LlmResult error(LlmRequest request, ErrorKind kind, String message, long nowMs) {
+        return error(request, null, kind, message, nowMs);
+    }
+
+    /** @param cacheKey set when the refused request led a coalesced group, so its followers are released */
+    public static LlmResult error(LlmRequest request, String cacheKey, ErrorKind kind, String message, long nowMs) {
+        return LlmResult.newBuilder()
+                .setRequestId(orEmpty(request.getRequestId()))
+                .setTenantId(orEmpty(request.getTenantId()))
+                .setTaskType(orEmpty(request.getTaskType()))
+                .setPriority(request.getPriority() == null ? Priority.NORMAL : request.getPriority())
+                .setCacheKey(cacheKey)
+                .setStatus(ResultStatus.ERROR)
+                .setUsage(new Usage(0, 0, 0, 0))
+                .setError(ErrorInfo.newBuilder().setKind(kind).setMessage(message)
+                        .setRetryable(kind == ErrorKind.BUDGET_EXCEEDED).build())
+                .setMetadata(request.getMetadata() == null ? Map.of() : request.getMetadata())
+                .setLatencyMs(latency(request, nowMs))
+                .setCompletedAtMs(nowMs)
+                .build();
+    }
+
+    static long latency(LlmRequest request, long nowMs) {
+        return request.getSubmittedAtMs() > 0 ? Math.max(0, nowMs - request.getSubmittedAtMs()) : 0;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
