@@ -48,8 +48,8 @@ public final class LocalPipeline implements AutoCloseable {
             simulator = track(ProviderSimulator.start(options.simulatorPort()));
             Function<String, String> env = name -> SIM_URL_VARIABLE.equals(name) ? simulator.baseUrl() : System.getenv(name);
             Catalog loaded = options.configFile() == null
-                    ? CatalogLoader.parse(readDefault(), "classpath:" + CatalogLoader.DEFAULT_RESOURCE, env)
-                    : CatalogLoader.parse(Files.readString(options.configFile()), options.configFile().toString(), env);
+                    ? CatalogLoader.loadResource(CatalogLoader.DEFAULT_RESOURCE, env)
+                    : CatalogLoader.load(options.configFile(), env);
             catalog = options.adjust().apply(loaded);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 TopicPlan.create(admin, catalog.topics());
@@ -69,15 +69,6 @@ public final class LocalPipeline implements AutoCloseable {
 
     public static LocalPipeline start(Options options) {
         return new LocalPipeline(options);
-    }
-
-    private static String readDefault() throws IOException {
-        try (var in = LocalPipeline.class.getClassLoader().getResourceAsStream(CatalogLoader.DEFAULT_RESOURCE)) {
-            if (in == null) {
-                throw new IOException(CatalogLoader.DEFAULT_RESOURCE + " is not on the class path");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
     }
 
     private <T extends AutoCloseable> T track(T component) {
