@@ -53,7 +53,7 @@ public final class Catalog {
         return new Catalog(new PipelineConfig(topics, config.providers(), config.models(), config.routes(),
                 config.budgets(), config.cache(),
                 new RouterConfig(prefix + r.applicationId(), r.processingGuarantee(), r.threads(), r.commitIntervalMs()),
-                new WorkerConfig(prefix + w.groupId(), w.maxInFlight(), w.transactional(), w.commitIntervalMs())));
+                w.withGroupId(prefix + w.groupId())));
     }
 
     public PipelineConfig config() {

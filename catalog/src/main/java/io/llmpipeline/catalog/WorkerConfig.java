@@ -3,17 +3,36 @@ package io.llmpipeline.catalog;
 /**
  * Worker settings.
  *
- * @param groupId          consumer group of the workers
- * @param maxInFlight      provider calls in flight per worker process
- * @param transactional    commit results, invocation events and offsets in one Kafka transaction
- * @param commitIntervalMs how often completed work is committed
+ * @param groupId           consumer group of the workers (default llm-worker)
+ * @param maxInFlight       requests being worked on per worker process, waiting ones included (default 1024)
+ * @param transactional     commit results, invocation events and offsets in one Kafka transaction (default true)
+ * @param commitIntervalMs  how often completed work is committed (default 100)
+ * @param defaultDeadlineMs a request without a deadline gets this long from submission (default 600000)
+ * @param priorityAgingMs   a waiting request moves up one priority band per this much waiting, so low
+ *                          bands never starve (default 10000)
+ * @param healthIntervalMs  how often per-model statistics go to provider-health (default 5000)
+ * @param shutdownGraceMs   on close, how long in-flight requests may still finish (default 10000)
  */
-public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs) {
+public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs,
+                           Long defaultDeadlineMs, Long priorityAgingMs, Long healthIntervalMs, Long shutdownGraceMs) {
     public WorkerConfig {
         groupId = groupId == null ? "llm-worker" : groupId;
         maxInFlight = maxInFlight == null ? 1_024 : maxInFlight;
         transactional = transactional == null ? Boolean.TRUE : transactional;
         commitIntervalMs = commitIntervalMs == null ? 100 : commitIntervalMs;
+        defaultDeadlineMs = defaultDeadlineMs == null ? 600_000L : defaultDeadlineMs;
+        priorityAgingMs = priorityAgingMs == null ? 10_000L : priorityAgingMs;
+        healthIntervalMs = healthIntervalMs == null ? 5_000L : healthIntervalMs;
+        shutdownGraceMs = shutdownGraceMs == null ? 10_000L : shutdownGraceMs;
+    }
+
+    public WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs) {
+        this(groupId, maxInFlight, transactional, commitIntervalMs, null, null, null, null);
+    }
+
+    public WorkerConfig withGroupId(String group) {
+        return new WorkerConfig(group, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
+                healthIntervalMs, shutdownGraceMs);
     }
 
     public static WorkerConfig defaults() {

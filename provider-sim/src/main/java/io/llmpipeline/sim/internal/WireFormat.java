@@ -7,7 +7,7 @@ import org.eclipse.jetty.server.Request;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One provider's request and response shapes. */
-public sealed interface WireFormat permits OpenAiFormat {
+public sealed interface WireFormat permits OpenAiFormat, AnthropicFormat, OllamaFormat, GeminiFormat {
 
     /**
      * @param pathModel the model named in the URL (Gemini), else null

@@ -1,0 +1,151 @@
+package io.llmpipeline.worker;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.ProviderConfig;
+import io.llmpipeline.catalog.TopicPlan;
+import io.llmpipeline.worker.dispatch.AssignmentLoop;
+import io.llmpipeline.worker.dispatch.ProviderEndpoint;
+import io.llmpipeline.worker.dispatch.RunContext;
+import io.llmpipeline.worker.guard.GuardRegistry;
+import io.llmpipeline.worker.guard.ModelGuard;
+import io.llmpipeline.worker.health.HealthReporter;
+import io.llmpipeline.worker.metrics.WorkerMetrics;
+import io.llmpipeline.worker.provider.ProviderAdapter;
+import io.llmpipeline.worker.provider.ProviderTransport;
+
+/**
+ * A worker process's engine: consumes assignments from {@code llm.requests.assigned}, calls the
+ * providers behind their guards, and writes one result per request, one invocation event per
+ * attempt and provider health, committed together with the consumed offsets.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final AssignmentLoop loop;
+    private final Thread thread;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Map<String, ProviderEndpoint> endpoints;
+    private final GuardRegistry guards;
+    private final WorkerMetrics metrics;
+    private volatile boolean closed;
+
+    private Worker(Catalog catalog, String bootstrapServers, String workerId, Options options) {
+        Clock clock = options.clock();
+        this.scheduler = new ScheduledThreadPoolExecutor(2, runnable -> {
+            Thread t = new Thread(runnable, "worker-" + workerId + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.metrics = new WorkerMetrics(options.registry());
+        this.guards = new GuardRegistry(catalog, clock, scheduler);
+        guards.all().forEach(metrics::register);
+        this.endpoints = new HashMap<>();
+        catalog.config().providers().forEach((name, provider) -> endpoints.put(name, endpoint(name, provider, clock)));
+        HealthReporter health = new HealthReporter(guards, metrics, clock, workerId);
+        RunContext ctx = new RunContext(catalog, guards, endpoints, scheduler, clock, metrics, workerId);
+        this.loop = new AssignmentLoop(catalog, bootstrapServers, workerId, ctx, health, options.kafkaOverrides());
+        this.thread = new Thread(loop, "worker-" + workerId + "-kafka");
+        thread.start();
+    }
+
+    private ProviderEndpoint endpoint(String name, ProviderConfig provider, Clock clock) {
+        boolean cleartext = "http".equals(URI.create(provider.baseUrl()).getScheme());
+        return new ProviderEndpoint(name, provider, ProviderAdapter.forKind(provider.kind(), clock),
+                new ProviderTransport(provider.http(), cleartext, scheduler));
+    }
+
+    /** Creates missing topics and starts consuming. */
+    public static Worker start(Catalog catalog, String bootstrapServers, String workerId) {
+        return start(catalog, bootstrapServers, workerId, Options.defaults());
+    }
+
+    public static Worker start(Catalog catalog, String bootstrapServers, String workerId, Options options) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            TopicPlan.create(admin, catalog.topics());
+        }
+        LOG.info("worker {} starting: group {}, {} providers, {} models, max {} in flight", workerId,
+                catalog.config().worker().groupId(), catalog.config().providers().size(),
+                catalog.config().models().size(), catalog.config().worker().maxInFlight());
+        return new Worker(catalog, bootstrapServers, workerId, options);
+    }
+
+    public WorkerStats stats() {
+        Map<String, Long> calls = new HashMap<>();
+        Map<String, Long> opened = new HashMap<>();
+        Map<String, String> states = new HashMap<>();
+        for (ModelGuard g : guards.all()) {
+            calls.put(g.model(), g.calls());
+            if (g.breakerOpenedAfterCalls() >= 0) {
+                opened.put(g.model(), g.breakerOpenedAfterCalls());
+            }
+            states.put(g.model(), g.breaker().getState().name());
+        }
+        return new WorkerStats(metrics.callsInFlight(), metrics.callsInFlightMax(), metrics.requestsInFlight(),
+                metrics.requestsInFlightMax(), metrics.providerCalls(), metrics.completed(), metrics.failed(),
+                metrics.shadowCompleted(), metrics.deadLetteredCount(), metrics.retries(), metrics.failovers(),
+                metrics.rateLimitWaits(), calls, opened, states);
+    }
+
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    /**
+     * Stops taking assignments, lets in-flight requests finish for {@code worker.shutdownGraceMs},
+     * commits what finished and abandons the rest uncommitted (another worker will redo it).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.stop();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        endpoints.values().forEach(e -> e.transport().close());
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("worker stopped: {}", stats());
+    }
+
+    /**
+     * How to run a worker beyond the catalog.
+     *
+     * @param clock          time of deadlines, cooldowns and breakers
+     * @param registry       where the meters go
+     * @param kafkaOverrides extra client settings, keys prefixed {@code consumer.} or {@code producer.}
+     */
+    public record Options(Clock clock, MeterRegistry registry, Map<String, Object> kafkaOverrides) {
+        public static Options defaults() {
+            return new Options(Clock.systemUTC(), new SimpleMeterRegistry(), Map.of());
+        }
+
+        public Options withRegistry(MeterRegistry registry) {
+            return new Options(clock, registry, kafkaOverrides);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.llmpipeline.worker;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.CatalogLoader;
+
+/**
+ * Runs one worker until the process is stopped. Environment: {@code KAFKA_BOOTSTRAP_SERVERS}
+ * (default localhost:9092), {@code PIPELINE_CONFIG} (a pipeline.yaml path; default the bundled
+ * demo catalog), {@code WORKER_ID} (default a random id; keep it stable across restarts so a
+ * restarted worker fences its predecessor's open transaction at once).
+ */
+public final class WorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        String configPath = System.getenv("PIPELINE_CONFIG");
+        String workerId = env("WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8));
+        Catalog catalog = configPath == null || configPath.isBlank() ? CatalogLoader.loadDefault()
+                : CatalogLoader.load(Path.of(configPath));
+        String prefix = System.getenv("PIPELINE_NAME_PREFIX");
+        if (prefix != null && !prefix.isBlank()) {
+            catalog = catalog.withNamePrefix(prefix);
+        }
+        Worker worker = Worker.start(catalog, bootstrap, workerId);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stop.countDown();
+        }, "worker-shutdown"));
+        LOG.info("worker {} running against {}", workerId, bootstrap);
+        stop.await();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

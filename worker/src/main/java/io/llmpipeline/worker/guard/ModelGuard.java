@@ -1,0 +1,200 @@
+package io.llmpipeline.worker.guard;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.llmpipeline.catalog.GuardsConfig;
+
+/**
+ * Every guard in front of one model: its own circuit breaker, cooldown and retry schedule, plus
+ * the rate limiters and bulkheads it shares with the other models of its provider (and its own,
+ * when the model sets any). One model's failures never touch another model's breaker.
+ */
+public final class ModelGuard {
+    /** How soon to look again when a half-open breaker has no trial permit free. */
+    static final long HALF_OPEN_RECHECK_MS = 200;
+
+    private final String provider;
+    private final String model;
+    private final GuardsConfig config;
+    private final Clock clock;
+    private final CircuitBreaker breaker;
+    private final Cooldown cooldown;
+    private final RetrySchedule retry;
+    private final List<SlidingWindowLimiter> requestLimiters;
+    private final List<SlidingWindowLimiter> tokenLimiters;
+    private final List<AsyncBulkhead> bulkheads;
+    private final AtomicLong calls = new AtomicLong();
+    private volatile long openedAtMs;
+    private volatile long breakerOpenedAfterCalls = -1;
+    private volatile Consumer<ModelGuard> onChange = g -> { };
+
+    public ModelGuard(String provider, String model, GuardsConfig resolved, Clock clock, RetrySchedule retry,
+                      List<SlidingWindowLimiter> requestLimiters, List<SlidingWindowLimiter> tokenLimiters,
+                      List<AsyncBulkhead> bulkheads) {
+        this.provider = provider;
+        this.model = model;
+        this.config = resolved;
+        this.clock = clock;
+        this.retry = retry;
+        this.requestLimiters = List.copyOf(requestLimiters);
+        this.tokenLimiters = List.copyOf(tokenLimiters);
+        this.bulkheads = List.copyOf(bulkheads);
+        this.cooldown = new Cooldown(clock);
+        this.breaker = CircuitBreaker.of(provider + "/" + model, breakerConfig(resolved, clock));
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtMs = clock.millis();
+                if (breakerOpenedAfterCalls < 0) {
+                    breakerOpenedAfterCalls = calls.get();
+                }
+                cooldown.start(Duration.ofMillis(config.cooldownMs()), "circuit breaker opened");
+            }
+            onChange.accept(this);
+        });
+    }
+
+    static CircuitBreakerConfig breakerConfig(GuardsConfig g, Clock clock) {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(g.failureRateThreshold())
+                .slowCallRateThreshold(g.slowCallRateThreshold())
+                .slowCallDurationThreshold(Duration.ofMillis(g.slowCallDurationMs()))
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(g.slidingWindow())
+                .minimumNumberOfCalls(Math.min(g.minimumCalls(), g.slidingWindow()))
+                .permittedNumberOfCallsInHalfOpenState(g.permittedCallsInHalfOpen())
+                .waitDurationInOpenState(Duration.ofMillis(g.waitInOpenMs()))
+                .recordException(e -> true)
+                .clock(clock)
+                .build();
+    }
+
+    /** Called on breaker transitions and cooldowns, for provider health. */
+    public void onChange(Consumer<ModelGuard> listener) {
+        this.onChange = listener;
+    }
+
+    /**
+     * The epoch ms from which this model may be tried: now when it may be tried now; later while
+     * it cools down or its breaker is open.
+     */
+    public long availableAtMs() {
+        long now = clock.millis();
+        long at = Math.max(now, cooldown.untilMs());
+        switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> at = Math.max(at, openedAtMs + config.waitInOpenMs());
+            case HALF_OPEN -> {
+                if (breaker.getMetrics().getNumberOfBufferedCalls() >= config.permittedCallsInHalfOpen()) {
+                    at = Math.max(at, now + HALF_OPEN_RECHECK_MS);
+                }
+            }
+            default -> {
+            }
+        }
+        return at;
+    }
+
+    /** Asks the breaker for a call; every granted permit ends in {@link #succeeded}, {@link #failed} or {@link #released}. */
+    public boolean tryAcquireCall() {
+        if (cooldown.active()) {
+            return false;
+        }
+        boolean permitted = breaker.tryAcquirePermission();
+        if (permitted) {
+            calls.incrementAndGet();
+        }
+        return permitted;
+    }
+
+    public void succeeded(long durationNanos) {
+        breaker.onSuccess(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void failed(long durationNanos, Throwable fault) {
+        breaker.onError(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS, fault);
+    }
+
+    /** The call ended in a way that says nothing about the provider's health. */
+    public void released() {
+        breaker.releasePermission();
+    }
+
+    public void coolDown(Duration duration, String reason) {
+        if (cooldown.start(duration, reason)) {
+            onChange.accept(this);
+        }
+    }
+
+    /** Reserves rate-limit room and returns the epoch ms at which the call may start. */
+    public long reserve(int tokens) {
+        long at = clock.millis();
+        for (SlidingWindowLimiter l : requestLimiters) {
+            at = Math.max(at, l.reserve(1));
+        }
+        for (SlidingWindowLimiter l : tokenLimiters) {
+            at = Math.max(at, l.reserve(tokens));
+        }
+        return at;
+    }
+
+    /** Runs {@code onPermits} once every bulkhead gave a permit. */
+    public void acquireBulkheads(Runnable onPermits) {
+        acquire(0, onPermits);
+    }
+
+    private void acquire(int i, Runnable onPermits) {
+        if (i == bulkheads.size()) {
+            onPermits.run();
+        } else {
+            bulkheads.get(i).acquire(() -> acquire(i + 1, onPermits));
+        }
+    }
+
+    public void releaseBulkheads() {
+        for (int i = bulkheads.size() - 1; i >= 0; i--) {
+            bulkheads.get(i).release();
+        }
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public String key() {
+        return provider + "/" + model;
+    }
+
+    public GuardsConfig config() {
+        return config;
+    }
+
+    public RetrySchedule retry() {
+        return retry;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public Cooldown cooldown() {
+        return cooldown;
+    }
+
+    public long calls() {
+        return calls.get();
+    }
+
+    /** Calls made when the breaker first opened; -1 while it never has. */
+    public long breakerOpenedAfterCalls() {
+        return breakerOpenedAfterCalls;
+    }
+}

@@ -1,0 +1,183 @@
+package io.llmpipeline.worker.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.CatalogLoader;
+import io.llmpipeline.catalog.TopicPlan;
+import io.llmpipeline.schemas.Codecs;
+import io.llmpipeline.schemas.DlqEnvelope;
+import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ProviderHealth;
+import io.llmpipeline.testkit.KafkaFixture;
+
+/**
+ * One isolated pipeline on the shared broker: a prefixed catalog, its topics, a producer of
+ * assignments and read_committed readers of everything the worker writes.
+ */
+public final class PipelineHarness implements AutoCloseable {
+    private final KafkaFixture kafka = KafkaFixture.shared();
+    private final Catalog catalog;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, KafkaConsumer<String, byte[]>> readers = new HashMap<>();
+    private final Map<String, List<ConsumerRecord<String, byte[]>>> seen = new HashMap<>();
+
+    public PipelineHarness(String testName, String yaml) {
+        this.catalog = CatalogLoader.parse(yaml, testName, name -> null).withNamePrefix(KafkaFixture.uniquePrefix(testName));
+        try (var admin = kafka.admin()) {
+            TopicPlan.create(admin, catalog.topics());
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.producer = new KafkaProducer<>(p);
+    }
+
+    /** A catalog with one provider of each kind, all served by the simulator at {@code simBase}. */
+    public static String fourProviders(String simBase, String extraGuards) {
+        return """
+                topics:
+                  bands: {CRITICAL: 2, HIGH: 2, NORMAL: 4, LOW: 2, BULK: 2}
+                  partitions: 3
+                worker:
+                  commitIntervalMs: 50
+                  healthIntervalMs: 500
+                  shutdownGraceMs: 2000
+                providers:
+                  openai:
+                    kind: openai
+                    baseUrl: %1$s/v1
+                    http: {maxConnections: 256, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    %2$s
+                  anthropic:
+                    kind: anthropic
+                    baseUrl: %1$s/anthropic
+                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    %2$s
+                  ollama:
+                    kind: ollama
+                    baseUrl: %1$s/ollama
+                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    %2$s
+                  gemini:
+                    kind: gemini
+                    baseUrl: %1$s/gemini
+                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    %2$s
+                models:
+                  gpt-a: {provider: openai, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 1.0, outputPerMTok: 2.0}}
+                  gpt-b: {provider: openai, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 1.0, outputPerMTok: 2.0}}
+                  claude-a: {provider: anthropic, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 3.0, outputPerMTok: 15.0, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75}}
+                  llama-a: {provider: ollama, contextWindow: 4096, maxOutputTokens: 512}
+                  llama-small: {provider: ollama, contextWindow: 256, maxOutputTokens: 64}
+                  gemini-a: {provider: gemini, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 0.5, outputPerMTok: 1.5}}
+                routes:
+                  - match: ""
+                    candidates: [gpt-a]
+                """.formatted(simBase, extraGuards == null || extraGuards.isBlank() ? "" : "guards: " + extraGuards);
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public void send(LlmAssignment assignment) {
+        String id = assignment.getRequest().getRequestId();
+        int partition = catalog.bands().partitionFor(assignment.getRequest().getPriority(), id);
+        producer.send(new ProducerRecord<>(catalog.topics().assigned(), partition, id, Codecs.ASSIGNMENT.encode(assignment)));
+    }
+
+    public void sendRaw(String key, byte[] value, int partition) {
+        producer.send(new ProducerRecord<>(catalog.topics().assigned(), partition, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    public List<LlmResult> results(int atLeast, Duration within) {
+        return read(catalog.topics().results(), atLeast, within).stream().map(r -> Codecs.RESULT.decode(r.value())).toList();
+    }
+
+    public List<InvocationEvent> invocations(int atLeast, Duration within) {
+        return read(catalog.topics().invocations(), atLeast, within).stream()
+                .map(r -> Codecs.INVOCATION.decode(r.value())).toList();
+    }
+
+    public List<DlqEnvelope> dlq(int atLeast, Duration within) {
+        return read(catalog.topics().dlq(), atLeast, within).stream().map(r -> Codecs.DLQ.decode(r.value())).toList();
+    }
+
+    public List<ProviderHealth> health(int atLeast, Duration within) {
+        return read(catalog.topics().providerHealth(), atLeast, within).stream()
+                .map(r -> Codecs.HEALTH.decode(r.value())).toList();
+    }
+
+    /** Waits until the results satisfy {@code done} (or the time is up) and returns them all. */
+    public List<LlmResult> resultsUntil(Predicate<List<LlmResult>> done, Duration within) {
+        long end = System.nanoTime() + within.toNanos();
+        List<LlmResult> out;
+        do {
+            out = read(catalog.topics().results(), 0, Duration.ofMillis(200)).stream()
+                    .map(r -> Codecs.RESULT.decode(r.value())).toList();
+        } while (!done.test(out) && System.nanoTime() < end);
+        return out;
+    }
+
+    /** Everything on the topic so far, polling until at least {@code atLeast} records or the time is up. */
+    public synchronized List<ConsumerRecord<String, byte[]>> read(String topic, int atLeast, Duration within) {
+        KafkaConsumer<String, byte[]> reader = readers.computeIfAbsent(topic, this::reader);
+        List<ConsumerRecord<String, byte[]>> all = seen.computeIfAbsent(topic, t -> new ArrayList<>());
+        long end = System.nanoTime() + within.toNanos();
+        do {
+            reader.poll(Duration.ofMillis(100)).forEach(all::add);
+        } while (all.size() < atLeast && System.nanoTime() < end);
+        // one more short poll so that extra (duplicate) records show up too
+        reader.poll(Duration.ofMillis(50)).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    private KafkaConsumer<String, byte[]> reader(String topic) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        readers.values().forEach(KafkaConsumer::close);
+    }
+}
