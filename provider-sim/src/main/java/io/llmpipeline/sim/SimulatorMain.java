@@ -21,8 +21,9 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8089", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--host", defaultValue = SimulatorOptions.DEFAULT_HOST,
-            description = "Interface to bind; 0.0.0.0 in containers. Default: ${DEFAULT-VALUE}")
+    // all interfaces by default: docker-compose runs this main with only --port and reaches it from other containers
+    @Option(names = "--host", defaultValue = "${env:LLM_SIM_HOST:-0.0.0.0}",
+            description = "Interface to bind (env LLM_SIM_HOST). Default: ${DEFAULT-VALUE}")
     String host;
 
     @Option(names = "--faults", description = "YAML or JSON file: model (\"*\" = default) -> fault script")
