@@ -61,7 +61,7 @@ public final class LocalPipeline implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }

@@ -12,7 +12,14 @@ public final class PipelineCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new PipelineCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int exit;
+        try {
+            exit = new CommandLine(new PipelineCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        } catch (Throwable e) {
+            // an Error escapes picocli; exit anyway, or the broker's non-daemon threads keep the JVM alive
+            e.printStackTrace();
+            exit = 70;
+        }
         System.exit(exit);
     }
 
