@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
                     requests, concurrency, providerLatencyMs, bandPartitions, pipeline.bootstrapServers());
 
             double ceiling = KafkaCeiling.measure(pipeline.bootstrapServers(), "bench.ceiling." + System.nanoTime(),
-                    bandPartitions, Math.max(requests, 50_000), encodedSize());
+                    bandPartitions, Math.max(requests, 20_000), encodedSize());
             if (warmup > 0) {
                 LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
             }
