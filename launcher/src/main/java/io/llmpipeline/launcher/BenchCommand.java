@@ -37,6 +37,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2000", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--distinct-prompts", paramLabel = "K",
+            description = "Cache-hit path: first K distinct cacheable prompts (cache misses, measured as such), "
+                    + "then --requests requests over those K prompts (cache hits).")
+    Integer distinctPrompts;
+
     @Override
     public Integer call() throws Exception {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
@@ -57,8 +62,16 @@ final class BenchCommand implements Callable<Integer> {
                 LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
             }
             pipeline.simulator().resetStats();
-            LoadGenerator.Outcome outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5),
-                    i -> request("b" + i), "bench ");
+            LoadGenerator.Outcome misses = null;
+            LoadGenerator.Outcome outcome;
+            if (distinctPrompts == null) {
+                outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("b" + i), "bench ");
+            } else {
+                misses = LoadGenerator.run(client, distinctPrompts, concurrency, Duration.ofMinutes(5),
+                        i -> cacheable(i), "misses");
+                outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5),
+                        i -> cacheable(i % distinctPrompts), "hits  ");
+            }
             long providerCalls = pipeline.simulator().stats().totalCalls();
             long heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
 
@@ -66,10 +79,19 @@ final class BenchCommand implements Callable<Integer> {
                     outcome.requests(), outcome.seconds(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), outcome.failed());
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
             System.out.printf(Locale.ROOT, "provider calls: %d; process heap in use: %d MB%n", providerCalls, heapMb);
-            System.out.printf(Locale.ROOT,
-                    "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d%n",
-                    outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls);
-            return outcome.failed() == 0 ? 0 : 1;
+            StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
+                    "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d",
+                    outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
+            if (misses != null) {
+                System.out.printf(Locale.ROOT, "cache misses: %d distinct prompts at %.0f req/s (p50 %.1f ms); hits: %d of %d at %.0f req/s = %.1fx%n",
+                        misses.requests(), misses.throughput(), misses.p50Ms(), outcome.cacheHits(), outcome.requests(),
+                        outcome.throughput(), outcome.throughput() / misses.throughput());
+                last.append(String.format(Locale.ROOT, " cache_hits=%d miss_throughput_rps=%.1f hit_to_miss_ratio=%.2f",
+                        outcome.cacheHits(), misses.throughput(), outcome.throughput() / misses.throughput()));
+            }
+            System.out.println(last);
+            long failed = outcome.failed() + (misses == null ? 0 : misses.failed());
+            return failed == 0 ? 0 : 1;
         }
     }
 
@@ -78,6 +100,14 @@ final class BenchCommand implements Callable<Integer> {
         return Requests.chat("bench", "chat", priority, "Benchmark prompt " + id + ": say something short.")
                 .setRequestId(id + "-" + System.nanoTime())
                 .setParams(GenerationParams.newBuilder().setMaxTokens(32).build())
+                .build();
+    }
+
+    /** Deterministic (temperature 0), so the conservative cache policy caches it; unique id, shared prompt. */
+    private static LlmRequest cacheable(int prompt) {
+        return Requests.chat("bench", "chat", Priority.NORMAL, "Cacheable benchmark prompt #" + prompt + ": say something short.")
+                .setRequestId("c" + prompt + "-" + System.nanoTime())
+                .setParams(GenerationParams.newBuilder().setMaxTokens(32).setTemperature(0.0).build())
                 .build();
     }
 
