@@ -2,6 +2,7 @@ package io.llmpipeline.worker;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -78,6 +79,8 @@ public final class Worker implements AutoCloseable {
     public static Worker start(Catalog catalog, String bootstrapServers, String workerId, Options options) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             TopicPlan.create(admin, catalog.topics());
+            TopicLeaders.await(admin, TopicPlan.topics(catalog.topics()).stream().map(t -> t.name()).toList(),
+                    Duration.ofSeconds(30));
         }
         LOG.info("worker {} starting: group {}, {} providers, {} models, max {} in flight", workerId,
                 catalog.config().worker().groupId(), catalog.config().providers().size(),

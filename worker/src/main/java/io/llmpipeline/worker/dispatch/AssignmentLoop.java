@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,7 +76,8 @@ public final class AssignmentLoop implements Runnable {
     private record Finished(Pending pending, RunReport report, Throwable error) {
     }
 
-    private record Out(TopicPartition source, ProducerRecord<String, byte[]> record) {
+    /** An output record; {@code source} and {@code offset} name the assignment it answers (null, -1 for health). */
+    private record Out(TopicPartition source, long offset, ProducerRecord<String, byte[]> record) {
     }
 
     private final Catalog catalog;
@@ -118,6 +120,9 @@ public final class AssignmentLoop implements Runnable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "worker-" + workerId);
+        // Static membership: a worker restarted under the same id takes its partitions back at once,
+        // instead of them idling until the dead process's session times out.
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, workerId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -228,8 +233,13 @@ public final class AssignmentLoop implements Runnable {
     private void take(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            PartitionProgress p = progress.computeIfAbsent(tp, k -> new PartitionProgress());
+            PartitionProgress p = progress.computeIfAbsent(tp, k -> PartitionProgress.restore(null));
             p.taken(record.offset());
+            if (p.doneBefore(record.offset())) {
+                // finished and written by the previous owner of the partition, after its last committed offset
+                p.finished(record.offset());
+                continue;
+            }
             LlmAssignment assignment;
             try {
                 assignment = Codecs.ASSIGNMENT.decode(record.value());
@@ -261,7 +271,7 @@ public final class AssignmentLoop implements Runnable {
                 .setHeaders(headers)
                 .setAtMs(clock.millis())
                 .build();
-        outbox.add(new Out(tp, new ProducerRecord<>(topics.dlq(), record.key(), Codecs.DLQ.encode(envelope))));
+        outbox.add(new Out(tp, record.offset(), new ProducerRecord<>(topics.dlq(), record.key(), Codecs.DLQ.encode(envelope))));
         ctx.metrics().deadLettered();
         LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
     }
@@ -302,10 +312,10 @@ public final class AssignmentLoop implements Runnable {
             RunReport report = f.report();
             String key = p.assignment().getRequest().getRequestId();
             for (InvocationEvent event : report.events()) {
-                outbox.add(new Out(p.tp(), new ProducerRecord<>(topics.invocations(), key, Codecs.INVOCATION.encode(event))));
+                outbox.add(new Out(p.tp(), p.offset(), new ProducerRecord<>(topics.invocations(), key, Codecs.INVOCATION.encode(event))));
             }
             if (report.result() != null) {
-                outbox.add(new Out(p.tp(), new ProducerRecord<>(topics.results(), key, Codecs.RESULT.encode(report.result()))));
+                outbox.add(new Out(p.tp(), p.offset(), new ProducerRecord<>(topics.results(), key, Codecs.RESULT.encode(report.result()))));
             }
             ctx.metrics().requestEnded(report.result() == null || report.result().getError() == null,
                     report.result() == null);
@@ -316,23 +326,30 @@ public final class AssignmentLoop implements Runnable {
     private void commit() {
         lastCommitMs = clock.millis();
         for (ProviderHealth h : health.drain()) {
-            outbox.add(new Out(null, new ProducerRecord<>(topics.providerHealth(), h.getProvider() + "/" + h.getModel(),
+            outbox.add(new Out(null, -1, new ProducerRecord<>(topics.providerHealth(), h.getProvider() + "/" + h.getModel(),
                     Codecs.HEALTH.encode(h))));
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         progress.forEach((tp, p) -> {
-            long next = p.toCommit();
-            if (next >= 0) {
-                offsets.put(tp, new OffsetAndMetadata(next));
+            OffsetAndMetadata next = p.toCommit();
+            if (next != null) {
+                offsets.put(tp, next);
             }
         });
-        if (outbox.isEmpty() && offsets.isEmpty()) {
+        // Output goes out with the offset commit that marks its record finished, never before it.
+        List<Out> sending = new ArrayList<>();
+        List<Out> held = new ArrayList<>();
+        for (Out out : outbox) {
+            PartitionProgress p = out.source() == null ? null : progress.get(out.source());
+            (p == null || p.covers(out.offset()) ? sending : held).add(out);
+        }
+        if (sending.isEmpty() && offsets.isEmpty()) {
             return;
         }
         try {
             if (transactional) {
                 producer.beginTransaction();
-                for (Out out : outbox) {
+                for (Out out : sending) {
                     producer.send(out.record());
                 }
                 if (!offsets.isEmpty()) {
@@ -340,7 +357,7 @@ public final class AssignmentLoop implements Runnable {
                 }
                 producer.commitTransaction();
             } else {
-                for (Out out : outbox) {
+                for (Out out : sending) {
                     producer.send(out.record());
                 }
                 producer.flush();
@@ -349,10 +366,11 @@ public final class AssignmentLoop implements Runnable {
                 }
             }
             outbox.clear();
-            offsets.forEach((tp, o) -> {
+            outbox.addAll(held);
+            offsets.keySet().forEach(tp -> {
                 PartitionProgress p = progress.get(tp);
                 if (p != null) {
-                    p.committed(o.offset());
+                    p.committed();
                 }
             });
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
@@ -424,7 +442,9 @@ public final class AssignmentLoop implements Runnable {
 
     private void closeQuietly() {
         try {
-            consumer.close(Duration.ofSeconds(5));
+            // a static member must say it leaves, or its partitions idle until its session times out
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             LOG.warn("closing the consumer: {}", e.toString());
         }
@@ -453,7 +473,14 @@ public final class AssignmentLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // progress starts with the first record taken from each partition
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // the committed position and the bitmap of records the previous owner finished beyond it
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                progress.put(tp, PartitionProgress.restore(committed.get(tp)));
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ public final class ModelGuard {
         long now = clock.millis();
         long at = Math.max(now, cooldown.untilMs());
         switch (breaker.getState()) {
-            case OPEN, FORCED_OPEN -> at = Math.max(at, openedAtMs + config.waitInOpenMs());
+            case OPEN, FORCED_OPEN -> at = Math.max(at, openedAtMs + config.waitInOpenMs() + 1); // resilience4j waits strictly longer
             case HALF_OPEN -> {
                 if (breaker.getMetrics().getNumberOfBufferedCalls() >= config.permittedCallsInHalfOpen()) {
                     at = Math.max(at, now + HALF_OPEN_RECHECK_MS);

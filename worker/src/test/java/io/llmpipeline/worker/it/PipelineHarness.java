@@ -29,6 +29,7 @@ import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.testkit.KafkaFixture;
+import io.llmpipeline.worker.TopicLeaders;
 
 /**
  * One isolated pipeline on the shared broker: a prefixed catalog, its topics, a producer of
@@ -37,14 +38,18 @@ import io.llmpipeline.testkit.KafkaFixture;
 public final class PipelineHarness implements AutoCloseable {
     private final KafkaFixture kafka = KafkaFixture.shared();
     private final Catalog catalog;
+    private final String prefix;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, KafkaConsumer<String, byte[]>> readers = new HashMap<>();
     private final Map<String, List<ConsumerRecord<String, byte[]>>> seen = new HashMap<>();
 
     public PipelineHarness(String testName, String yaml) {
-        this.catalog = CatalogLoader.parse(yaml, testName, name -> null).withNamePrefix(KafkaFixture.uniquePrefix(testName));
+        this.prefix = KafkaFixture.uniquePrefix(testName);
+        this.catalog = CatalogLoader.parse(yaml, testName, name -> null).withNamePrefix(prefix);
         try (var admin = kafka.admin()) {
             TopicPlan.create(admin, catalog.topics());
+            TopicLeaders.await(admin, TopicPlan.topics(catalog.topics()).stream().map(t -> t.name()).toList(),
+                    Duration.ofSeconds(30));
         }
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -96,6 +101,11 @@ public final class PipelineHarness implements AutoCloseable {
                   - match: ""
                     candidates: [gpt-a]
                 """.formatted(simBase, extraGuards == null || extraGuards.isBlank() ? "" : "guards: " + extraGuards);
+    }
+
+    /** The name prefix of this pipeline's topics and groups. */
+    public String prefix() {
+        return prefix;
     }
 
     public Catalog catalog() {

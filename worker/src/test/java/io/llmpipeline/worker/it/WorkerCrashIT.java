@@ -1,0 +1,119 @@
+package io.llmpipeline.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ModelRef;
+import io.llmpipeline.schemas.ResultStatus;
+import io.llmpipeline.sim.FaultScript;
+import io.llmpipeline.sim.ProviderSimulator;
+import io.llmpipeline.worker.WorkerMain;
+
+/**
+ * A worker process killed with SIGKILL under load, and another started in its place: no request
+ * gets two results or none, and the provider calls made again are at most those in flight.
+ */
+class WorkerCrashIT {
+    private static final int REQUESTS = 600;
+    private static final int MAX_IN_FLIGHT = 100;
+    private static ProviderSimulator sim;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startSim() {
+        sim = ProviderSimulator.start(0);
+    }
+
+    @AfterAll
+    static void stopSim() {
+        sim.close();
+    }
+
+    @Test
+    void shouldWriteExactlyOneResultPerRequestAcrossAKillNineAndARestart() throws Exception {
+        sim.script("gpt-a", FaultScript.none().withLatency(300, 100));
+        String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null)
+                .replace("worker:\n", "worker:\n  maxInFlight: " + MAX_IN_FLIGHT + "\n");
+        try (PipelineHarness h = new PipelineHarness("crash", yaml)) {
+            Path config = dir.resolve("pipeline.yaml");
+            Files.writeString(config, yaml);
+            for (int i = 0; i < REQUESTS; i++) {
+                h.send(Assignments.of("k-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
+            }
+            h.flush();
+
+            Process first = worker(h, config, "first.log");
+            List<LlmResult> beforeKill = h.results(REQUESTS / 4, Duration.ofSeconds(60));
+            long killedAt = System.currentTimeMillis();
+            first.destroyForcibly();
+            first.waitFor();
+            long callsAtKill = sim.stats().calls("gpt-a");
+            assertThat(beforeKill.size()).as("killed mid-load").isLessThan(REQUESTS);
+
+            Process second = worker(h, config, "second.log");
+            try {
+                List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(90));
+                List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(10));
+
+                Map<String, Long> resultsPerRequest = results.stream()
+                        .collect(Collectors.groupingBy(LlmResult::getRequestId, Collectors.counting()));
+                String twice = results.stream().filter(r -> resultsPerRequest.get(r.getRequestId()) > 1)
+                        .map(r -> r.getRequestId() + "@" + r.getCompletedAtMs()).sorted().collect(Collectors.joining(", "));
+                assertThat(resultsPerRequest).hasSize(REQUESTS);
+                assertThat(twice).as("killed at " + killedAt).isEmpty();
+                assertThat(resultsPerRequest.values()).as("results per request").containsOnly(1L);
+                assertThat(results).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+                Map<String, Long> finalEvents = events.stream().filter(InvocationEvent::getFinalAttempt)
+                        .collect(Collectors.groupingBy(InvocationEvent::getRequestId, Collectors.counting()));
+                assertThat(finalEvents).hasSize(REQUESTS);
+                assertThat(finalEvents.values()).containsOnly(1L);
+                Map<String, InvocationEvent> eventById = events.stream()
+                        .collect(Collectors.toMap(InvocationEvent::getEventId, Function.identity(), (a, b) -> {
+                            throw new AssertionError("event " + a.getEventId() + " written twice");
+                        }));
+                assertThat(eventById).hasSize(REQUESTS);
+
+                long redone = sim.stats().calls("gpt-a") - REQUESTS;
+                assertThat(redone).as("provider calls made twice (were in flight at the kill: at most %d)", MAX_IN_FLIGHT)
+                        .isBetween(0L, (long) MAX_IN_FLIGHT);
+                assertThat(callsAtKill).isGreaterThan(beforeKill.size());
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+        }
+    }
+
+    private Process worker(PipelineHarness h, Path config, String log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName());
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", h.bootstrap());
+        env.put("PIPELINE_CONFIG", config.toString());
+        env.put("PIPELINE_NAME_PREFIX", h.prefix());
+        // the same id: the new process's transactional producer fences the dead one's open transaction at once
+        env.put("WORKER_ID", "crash-worker");
+        File out = Path.of(System.getProperty("java.io.tmpdir"), "crash-" + log).toFile();
+        pb.redirectErrorStream(true).redirectOutput(out);
+        return pb.start();
+    }
+}
