@@ -35,6 +35,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Catalog catalog;
     private final Router router;
     private final List<Worker> workers = new ArrayList<>();
+    private final List<WorkerProcess> workerProcesses = new ArrayList<>();
 
     private LocalPipeline(Options options) {
         try {
@@ -56,7 +57,12 @@ public final class LocalPipeline implements AutoCloseable {
             }
             router = track(Router.start(catalog, bootstrapServers, options.workDir().resolve("router-state"), Map.of()));
             for (int i = 0; i < options.workers(); i++) {
-                workers.add(track(Worker.start(catalog, bootstrapServers, "worker-" + i)));
+                if (options.workerHeapMb() > 0) {
+                    workerProcesses.add(track(WorkerProcess.start(catalog, bootstrapServers,
+                            options.workDir().resolve("worker-" + i), "worker-" + i, options.workerHeapMb())));
+                } else {
+                    workers.add(track(Worker.start(catalog, bootstrapServers, "worker-" + i)));
+                }
             }
         } catch (IOException e) {
             close();
@@ -92,6 +98,20 @@ public final class LocalPipeline implements AutoCloseable {
         return workers;
     }
 
+    /** What the workers report, summed over in-process workers or read from worker processes. */
+    public WorkerFigures workerFigures() {
+        if (!workerProcesses.isEmpty()) {
+            return WorkerFigures.sum(workerProcesses.stream().map(p -> WorkerFigures.of(p.figures())).toList());
+        }
+        return WorkerFigures.sum(workers.stream().map(w -> WorkerFigures.of(w.stats(),
+                io.llmpipeline.worker.WorkerStatsFile.heapUsedPeakMb())).toList());
+    }
+
+    /** True while every worker process runs (in-process workers always count as running). */
+    public boolean workersAlive() {
+        return workerProcesses.stream().allMatch(WorkerProcess::isAlive);
+    }
+
     @Override
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
@@ -110,29 +130,36 @@ public final class LocalPipeline implements AutoCloseable {
      * @param configFile       a pipeline.yaml, or null for the bundled demo catalog
      * @param kafkaPort        embedded broker port (0 = any free port)
      * @param simulatorPort    provider simulator port (0 = any free port)
-     * @param workers          worker instances in this process
+     * @param workers          worker instances
+     * @param workerHeapMb     0: workers run in this JVM; otherwise each in its own JVM with this heap limit
      * @param adjust           last changes to the loaded catalog (name prefixes, partitions)
      */
     public record Options(String bootstrapServers, Path workDir, Path configFile, int kafkaPort, int simulatorPort,
-                          int workers, Function<Catalog, Catalog> adjust) {
+                          int workers, int workerHeapMb, Function<Catalog, Catalog> adjust) {
         public static Options defaults(Path workDir) {
-            return new Options(null, workDir, null, 0, 0, 1, Function.identity());
+            return new Options(null, workDir, null, 0, 0, 1, 0, Function.identity());
         }
 
         public Options withBootstrap(String servers) {
-            return new Options(servers, workDir, configFile, kafkaPort, simulatorPort, workers, adjust);
+            return new Options(servers, workDir, configFile, kafkaPort, simulatorPort, workers, workerHeapMb, adjust);
         }
 
         public Options withConfig(Path file) {
-            return new Options(bootstrapServers, workDir, file, kafkaPort, simulatorPort, workers, adjust);
+            return new Options(bootstrapServers, workDir, file, kafkaPort, simulatorPort, workers, workerHeapMb, adjust);
         }
 
         public Options withPorts(int kafka, int simulator) {
-            return new Options(bootstrapServers, workDir, configFile, kafka, simulator, workers, adjust);
+            return new Options(bootstrapServers, workDir, configFile, kafka, simulator, workers, workerHeapMb, adjust);
         }
 
+        public Options withWorkerProcesses(int count, int heapMb) {
+            return new Options(bootstrapServers, workDir, configFile, kafkaPort, simulatorPort, count, heapMb, adjust);
+        }
+
+        /** Applies {@code change} after the changes already set. */
         public Options withAdjust(Function<Catalog, Catalog> change) {
-            return new Options(bootstrapServers, workDir, configFile, kafkaPort, simulatorPort, workers, change);
+            return new Options(bootstrapServers, workDir, configFile, kafkaPort, simulatorPort, workers, workerHeapMb,
+                    adjust.andThen(change));
         }
     }
 }
