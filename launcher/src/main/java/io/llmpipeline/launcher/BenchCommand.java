@@ -83,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario == BenchScenario.PRIMARY_DOWN) {
                 baseline = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("h" + i), "healthy");
             }
+            String primary = BenchScenario.primaryModel(pipeline.catalog(), TASK_TYPE);
+            Thread.sleep(1_000); // let the worker process report its calls so far
+            long primaryCallsBeforeFault = pipeline.workerFigures().calls(primary);
             scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
             pipeline.simulator().resetStats();
             LoadGenerator.Outcome misses = null;
@@ -109,12 +112,13 @@ final class BenchCommand implements Callable<Integer> {
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
             last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d", workers.inFlightMax(), workers.heapUsedPeakMb()));
             if (scenario == BenchScenario.PRIMARY_DOWN) {
-                String primary = BenchScenario.primaryModel(pipeline.catalog(), TASK_TYPE);
+                long openedAt = workers.breakerOpenAfterCalls(primary);
+                long afterFault = openedAt < 0 ? -1 : openedAt - primaryCallsBeforeFault;
                 double added = outcome.p99Ms() - baseline.p99Ms();
-                System.out.printf(Locale.ROOT, "primary %s down: breaker opened after %d calls; p99 %.1f ms vs %.1f ms healthy (+%.1f ms)%n",
-                        primary, workers.breakerOpenAfterCalls(primary), outcome.p99Ms(), baseline.p99Ms(), added);
+                System.out.printf(Locale.ROOT, "primary %s down: breaker opened after %d calls to the down model; p99 %.1f ms vs %.1f ms healthy (%+.1f ms)%n",
+                        primary, afterFault, outcome.p99Ms(), baseline.p99Ms(), added);
                 last.append(String.format(Locale.ROOT, " breaker_open_after_calls=%d baseline_p99_ms=%.1f added_p99_ms=%.1f",
-                        workers.breakerOpenAfterCalls(primary), baseline.p99Ms(), added));
+                        afterFault, baseline.p99Ms(), added));
             }
             if (scenario == BenchScenario.RATE_LIMIT_STORM) {
                 var stats = pipeline.simulator().stats();

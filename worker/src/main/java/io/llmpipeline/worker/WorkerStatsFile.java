@@ -64,6 +64,7 @@ public final class WorkerStatsFile implements AutoCloseable {
         values.put("heap_used_peak_mb", heapPeakMb);
         values.put("heap_max_mb", heapMaxMb);
         s.breakerOpenedAfterCalls().forEach((model, calls) -> values.put("breaker_open_after_calls." + model, calls));
+        s.callsByModel().forEach((model, calls) -> values.put("calls." + model, calls));
         StringBuilder line = new StringBuilder();
         values.forEach((k, v) -> line.append(line.isEmpty() ? "" : " ").append(k).append('=').append(v));
         return line.append('\n').toString();

@@ -14,7 +14,7 @@ class WorkerStatsFileTest {
         String line = WorkerStatsFile.format(stats, 301, 512);
         assertThat(line).endsWith("\n").doesNotContain("\n\n");
         assertThat(line).contains("in_flight_max=5012", "provider_calls=10000", "failed=10", "heap_used_peak_mb=301",
-                "heap_max_mb=512", "breaker_open_after_calls.gpt-4o-mini=20");
+                "heap_max_mb=512", "breaker_open_after_calls.gpt-4o-mini=20", "calls.gpt-4o-mini=10000");
         assertThat(line.indexOf("completed=")).isLessThan(line.indexOf("in_flight_max="));
     }
 }
