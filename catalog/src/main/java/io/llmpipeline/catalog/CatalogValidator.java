@@ -149,6 +149,8 @@ final class CatalogValidator {
             }
             if (limit.key() == null || limit.key().isBlank()) {
                 problems.add(new ConfigProblem(path + ".key", "missing; expected a name, or * for each one separately"));
+            } else if (limit.scope() != null) {
+                budgetKey(path + ".key", limit, config, problems);
             }
             if (limit.limitUsd() == null || limit.limitUsd().signum() <= 0) {
                 problems.add(new ConfigProblem(path + ".limitUsd", "must be a positive amount of US dollars"));
@@ -162,9 +164,41 @@ final class CatalogValidator {
                 problems.add(new ConfigProblem("budgets.alertThresholds[" + i + "]", threshold + " is not a percentage 1 to 100"));
             }
         }
+        positive("budgets.reservationTimeoutSeconds", config.budgets().reservationTimeoutSeconds(), problems);
         double cutoff = config.budgets().lowPriorityCutoff();
         if (cutoff <= 0 || cutoff > 1) {
             problems.add(new ConfigProblem("budgets.lowPriorityCutoff", "must be above 0 and at most 1"));
+        }
+    }
+
+    private static void budgetKey(String path, BudgetLimit limit, PipelineConfig config, List<ConfigProblem> problems) {
+        String key = limit.key();
+        if (key.equals("*")) {
+            return;
+        }
+        switch (limit.scope()) {
+            case PROVIDER -> {
+                if (!config.providers().containsKey(key)) {
+                    problems.add(new ConfigProblem(path, "'" + key + "' is not a provider in this file; expected * or one of "
+                            + new java.util.TreeSet<>(config.providers().keySet())));
+                }
+            }
+            case MODEL -> modelRef(path, key, config, problems);
+            case TENANT_PROVIDER -> {
+                int slash = key.indexOf('/');
+                if (slash <= 0 || slash == key.length() - 1) {
+                    problems.add(new ConfigProblem(path, "'" + key + "' is not tenant/provider; expected e.g. acme/openai, acme/*, */openai or *"));
+                } else {
+                    String provider = key.substring(slash + 1);
+                    if (!provider.equals("*") && !config.providers().containsKey(provider)) {
+                        problems.add(new ConfigProblem(path, "'" + provider + "' is not a provider in this file; expected * or one of "
+                                + new java.util.TreeSet<>(config.providers().keySet())));
+                    }
+                }
+            }
+            case TENANT -> {
+                // any tenant name
+            }
         }
     }
 

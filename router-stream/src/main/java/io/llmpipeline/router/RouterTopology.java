@@ -9,30 +9,55 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
+import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.BandPartitioner;
+import io.llmpipeline.router.internals.BudgetReconcile;
+import io.llmpipeline.router.internals.BudgetReservation;
+import io.llmpipeline.router.internals.BudgetScopes;
+import io.llmpipeline.router.internals.BudgetStage;
+import io.llmpipeline.router.internals.JsonSerde;
+import io.llmpipeline.router.internals.Ledger;
 import io.llmpipeline.router.internals.ModelAssignment;
 import io.llmpipeline.router.internals.Outlets;
 import io.llmpipeline.router.internals.RecordDecoder;
 import io.llmpipeline.router.internals.RequestValidation;
+import io.llmpipeline.router.internals.Reservation;
+import io.llmpipeline.router.internals.Step;
 import io.llmpipeline.schemas.Codecs;
+import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 
 /**
- * The router's Kafka Streams topology: decode, validate, assign a model, and write the assignment
+ * The router's Kafka Streams topology: decode, validate, assign a model, reserve budget (tenant
+ * scopes, then provider and model scopes, each on its own partition key), and write the assignment
  * into the request's priority band on the assigned topic. Every refusal is a terminal result on the
- * results topic; every undecodable record goes to the dead-letter topic.
+ * results topic; every undecodable record goes to the dead-letter topic. Invocation events flow back
+ * to reconcile the budgets.
  */
 public final class RouterTopology {
-    private RouterTopology() {
+    private final Catalog catalog;
+    private final Clock clock;
+    private final StreamsBuilder builder = new StreamsBuilder();
+    private final Outlets outlets;
+    private final int internalPartitions;
+
+    private RouterTopology(Catalog catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+        this.outlets = new Outlets(catalog.topics());
+        this.internalPartitions = catalog.topics().partitions();
     }
 
     public static Topology build(Catalog catalog, Clock clock) {
-        StreamsBuilder builder = new StreamsBuilder();
-        Outlets outlets = new Outlets(catalog.topics());
+        return new RouterTopology(catalog, clock).build();
+    }
 
+    private Topology build() {
         KStream<String, LlmRequest> requests = outlets.drain("decode", builder
                 .stream(catalog.topics().requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("requests"))
                 .process(() -> new RecordDecoder<>(Codecs.REQUEST, clock), Named.as("request-decoder")));
@@ -40,8 +65,72 @@ public final class RouterTopology {
                 requests.process(() -> new RequestValidation(clock), Named.as("request-validation")));
         KStream<String, LlmAssignment> assigned = outlets.drain("assign",
                 valid.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
-        assigned.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
+
+        KStream<String, InvocationEvent> invocations = outlets.drain("invocations-decode", builder
+                .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
+                .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
+
+        KStream<String, LlmAssignment> admitted = budgets(assigned, invocations);
+        admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
                 .withStreamPartitioner(new BandPartitioner(catalog.bands())).withName("to-assigned"));
         return builder.build();
+    }
+
+    /**
+     * Tenant stage then provider stage, each only if a limit needs it. A refusal in the provider
+     * stage sends a release back to the tenant stage, so the tenant's reservation is given back.
+     */
+    private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
+        BudgetsConfig config = catalog.config().budgets();
+        BudgetScopes scopes = new BudgetScopes(config);
+        boolean tenantStage = scopes.any(BudgetStage.TENANT);
+        boolean providerStage = scopes.any(BudgetStage.PROVIDER);
+        KStream<String, LlmAssignment> admitted = assigned;
+        if (tenantStage) {
+            admitted = reserve(BudgetStage.TENANT, admitted, false);
+        }
+        KStream<String, InvocationEvent> tenantUsage = invocations;
+        if (providerStage) {
+            KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, admitted, tenantStage);
+            tenantUsage = invocations.merge(steps
+                    .filter((k, s) -> s instanceof Step.Release<LlmAssignment>, Named.as("budget-provider-releases"))
+                    .mapValues(s -> ((Step.Release<LlmAssignment>) s).release(), Named.as("budget-provider-release-values")),
+                    Named.as("budget-tenant-usage-merge"));
+            admitted = outlets.drain("budget-provider", steps);
+            reconcile(BudgetStage.PROVIDER, invocations);
+        }
+        if (tenantStage) {
+            reconcile(BudgetStage.TENANT, tenantUsage);
+        }
+        return admitted;
+    }
+
+    private KStream<String, LlmAssignment> reserve(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
+        return outlets.drain("budget-" + stage.name().toLowerCase(), reserveSteps(stage, in, release));
+    }
+
+    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
+        String name = "budget-" + stage.name().toLowerCase();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
+                Serdes.String(), JsonSerde.of(Ledger.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
+                Serdes.String(), JsonSerde.of(Reservation.class)));
+        BudgetsConfig config = catalog.config().budgets();
+        return in.selectKey((k, a) -> stage.partitionKey(a.getRequest().getTenantId(), a.getTarget().getProvider()),
+                        Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName(name)
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new BudgetReservation(stage, config, release, clock), Named.as(name + "-reservation"),
+                        stage.ledgerStore(), stage.reservationStore());
+    }
+
+    private void reconcile(BudgetStage stage, KStream<String, InvocationEvent> usage) {
+        String name = "budget-" + stage.name().toLowerCase() + "-usage";
+        outlets.drain(name, usage
+                .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), clock), Named.as(name + "-reconcile"),
+                        stage.ledgerStore(), stage.reservationStore()));
     }
 }
