@@ -13,12 +13,18 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.llmpipeline.catalog.BudgetsConfig;
+import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.BandPartitioner;
 import io.llmpipeline.router.internals.BudgetReconcile;
 import io.llmpipeline.router.internals.BudgetReservation;
 import io.llmpipeline.router.internals.BudgetScopes;
 import io.llmpipeline.router.internals.BudgetStage;
+import io.llmpipeline.router.internals.CacheEntry;
+import io.llmpipeline.router.internals.CacheFill;
+import io.llmpipeline.router.internals.CacheKeys;
+import io.llmpipeline.router.internals.CacheLookup;
+import io.llmpipeline.router.internals.InFlight;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.Ledger;
 import io.llmpipeline.router.internals.ModelAssignment;
@@ -31,6 +37,7 @@ import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.LlmResult;
 
 /**
  * The router's Kafka Streams topology: decode, validate, assign a model, reserve budget (tenant
@@ -70,10 +77,48 @@ public final class RouterTopology {
                 .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
 
-        KStream<String, LlmAssignment> admitted = budgets(assigned, invocations);
+        KStream<String, LlmAssignment> toProvider = cache(assigned);
+        KStream<String, LlmAssignment> admitted = budgets(toProvider, invocations);
         admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
                 .withStreamPartitioner(new BandPartitioner(catalog.bands())).withName("to-assigned"));
         return builder.build();
+    }
+
+    /**
+     * Cacheable requests are repartitioned by cache key, so one task sees every identical request:
+     * hits are answered, followers wait, leaders go on. Results read back (by cache key too) fill the
+     * cache and release the waiters.
+     */
+    private KStream<String, LlmAssignment> cache(KStream<String, LlmAssignment> assigned) {
+        CacheConfig config = catalog.config().cache();
+        CacheKeys keys = new CacheKeys(catalog);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-entries"),
+                Serdes.String(), CacheEntry.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-inflight"),
+                Serdes.String(), JsonSerde.of(InFlight.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-waiters"),
+                Serdes.String(), Codecs.ASSIGNMENT));
+        String[] stores = {"cache-entries", "cache-inflight", "cache-waiters"};
+
+        KStream<String, LlmAssignment> keyed = assigned.mapValues(keys::apply, Named.as("cache-key"));
+        KStream<String, LlmAssignment> uncached = keyed.filter((k, a) -> a.getCacheKey() == null, Named.as("cache-off"));
+        KStream<String, LlmAssignment> leaders = outlets.drain("cache-lookup", keyed
+                .filter((k, a) -> a.getCacheKey() != null, Named.as("cache-on"))
+                .selectKey((k, a) -> a.getCacheKey(), Named.as("cache-lookup-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName("cache-lookup")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new CacheLookup(config, clock), Named.as("cache-lookup"), stores));
+
+        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
+                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
+                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
+        KStream<String, LlmAssignment> promoted = outlets.drain("cache-fill", results
+                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
+                .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new CacheFill(config, clock), Named.as("cache-fill"), stores));
+        return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
     }
 
     /**

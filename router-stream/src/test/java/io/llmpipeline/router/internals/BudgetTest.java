@@ -38,7 +38,7 @@ class BudgetTest {
     }
 
     private void start(String budgets) {
-        Catalog catalog = TestCatalogs.demoWith(budgets);
+        Catalog catalog = TestCatalogs.demoWith("cache: {policy: disabled}\n" + budgets);
         router = new RouterDriver(catalog);
     }
 
