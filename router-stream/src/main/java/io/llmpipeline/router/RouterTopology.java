@@ -7,6 +7,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -27,7 +28,10 @@ import io.llmpipeline.router.internals.CacheLookup;
 import io.llmpipeline.router.internals.InFlight;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.Ledger;
+import io.llmpipeline.router.internals.LenientSerde;
 import io.llmpipeline.router.internals.ModelAssignment;
+import io.llmpipeline.router.internals.ModelStats;
+import io.llmpipeline.router.internals.ModelStatsAggregation;
 import io.llmpipeline.router.internals.Outlets;
 import io.llmpipeline.router.internals.RecordDecoder;
 import io.llmpipeline.router.internals.RequestValidation;
@@ -70,18 +74,42 @@ public final class RouterTopology {
                 .process(() -> new RecordDecoder<>(Codecs.REQUEST, clock), Named.as("request-decoder")));
         KStream<String, LlmRequest> valid = outlets.drain("validate",
                 requests.process(() -> new RequestValidation(clock), Named.as("request-validation")));
-        KStream<String, LlmAssignment> assigned = outlets.drain("assign",
-                valid.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
-
         KStream<String, InvocationEvent> invocations = outlets.drain("invocations-decode", builder
                 .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
+        modelHealthAndStats(invocations);
+        KStream<String, LlmAssignment> assigned = outlets.drain("assign",
+                valid.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
 
         KStream<String, LlmAssignment> toProvider = cache(assigned);
         KStream<String, LlmAssignment> admitted = budgets(toProvider, invocations);
         admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
                 .withStreamPartitioner(new BandPartitioner(catalog.bands())).withName("to-assigned"));
         return builder.build();
+    }
+
+    /** The stats topic: per-model statistics the router publishes and reads back whole on every instance. */
+    public static String statsTopic(Catalog catalog) {
+        return catalog.config().router().applicationId() + "-model-stats";
+    }
+
+    /**
+     * Provider health (written by workers) and model statistics (aggregated here from invocation
+     * events by "provider/model", published to the stats topic) are global tables, so every
+     * assignment sees every model's state.
+     */
+    private void modelHealthAndStats(KStream<String, InvocationEvent> invocations) {
+        builder.globalTable(catalog.topics().providerHealth(), Consumed.with(Serdes.String(), LenientSerde.of(Codecs.HEALTH))
+                .withName("provider-health-source"), Materialized.as(ModelAssignment.HEALTH_STORE));
+        builder.globalTable(statsTopic(catalog), Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(ModelStats.class)))
+                .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
+                Serdes.String(), JsonSerde.of(ModelStats.class)));
+        invocations.selectKey((k, e) -> e.getProvider() + "/" + e.getModel(), Named.as("model-stats-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)
+                .to(statsTopic(catalog), Produced.with(Serdes.String(), JsonSerde.of(ModelStats.class)).withName("to-model-stats"));
     }
 
     /**

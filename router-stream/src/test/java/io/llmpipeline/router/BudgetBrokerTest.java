@@ -38,7 +38,10 @@ class BudgetBrokerTest {
     @Test
     void shouldNeverSpendMoreThanTheLimitWithTwoRouterInstancesUnderABurst() throws Exception {
         KafkaFixture kafka = KafkaFixture.shared();
-        Catalog catalog = TestCatalogs.demoWith("""
+        Catalog catalog = TestCatalogs.demoModelsWith("""
+                routes:
+                  - match: ""
+                    candidates: [gpt-4o-mini]
                 cache:
                   policy: disabled
                 budgets:

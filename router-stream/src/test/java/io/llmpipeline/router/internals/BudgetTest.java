@@ -28,6 +28,12 @@ import io.llmpipeline.schemas.Priority;
  * case of about 603 micro-dollars; the tests read the exact figure from the first assignment.
  */
 class BudgetTest {
+    static final String ONE_MODEL = """
+            routes:
+              - match: ""
+                candidates: [gpt-4o-mini]
+            cache: {policy: disabled}
+            """;
     private RouterDriver router;
 
     @AfterEach
@@ -38,7 +44,7 @@ class BudgetTest {
     }
 
     private void start(String budgets) {
-        Catalog catalog = TestCatalogs.demoWith("cache: {policy: disabled}\n" + budgets);
+        Catalog catalog = TestCatalogs.demoModelsWith(ONE_MODEL + budgets);
         router = new RouterDriver(catalog);
     }
 
