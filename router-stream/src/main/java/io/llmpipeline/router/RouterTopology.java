@@ -33,6 +33,8 @@ import io.llmpipeline.router.internals.ModelAssignment;
 import io.llmpipeline.router.internals.ModelStats;
 import io.llmpipeline.router.internals.ModelStatsAggregation;
 import io.llmpipeline.router.internals.Outlets;
+import io.llmpipeline.router.internals.PromptCompression;
+import io.llmpipeline.router.internals.ShadowSampling;
 import io.llmpipeline.router.internals.RecordDecoder;
 import io.llmpipeline.router.internals.RequestValidation;
 import io.llmpipeline.router.internals.Reservation;
@@ -78,10 +80,12 @@ public final class RouterTopology {
                 .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
         modelHealthAndStats(invocations);
-        KStream<String, LlmAssignment> assigned = outlets.drain("assign",
-                valid.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
+        KStream<String, LlmAssignment> assigned = outlets.drain("assign", valid
+                .process(PromptCompression::new, Named.as("prompt-compression"))
+                .process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
 
-        KStream<String, LlmAssignment> toProvider = cache(assigned);
+        KStream<String, LlmAssignment> toProvider = cache(assigned)
+                .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));
         KStream<String, LlmAssignment> admitted = budgets(toProvider, invocations);
         admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
                 .withStreamPartitioner(new BandPartitioner(catalog.bands())).withName("to-assigned"));

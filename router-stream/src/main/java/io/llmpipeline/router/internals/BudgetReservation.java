@@ -29,6 +29,7 @@ import io.llmpipeline.schemas.Usage;
  * the limit and the spend; above the low-priority cutoff, LOW and BULK requests are refused first.
  */
 public final class BudgetReservation extends ContextualProcessor<String, LlmAssignment, String, Step<LlmAssignment>> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BudgetReservation.class);
     private final BudgetStage stage;
     private final BudgetScopes scopes;
     private final BudgetsConfig config;
@@ -116,8 +117,13 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
 
     private void refuse(Record<String, LlmAssignment> record, LlmAssignment assignment, String message, long now) {
         LlmRequest request = assignment.getRequest();
-        context().forward(record.withKey(request.getRequestId()).withValue(Step.answer(TerminalResults.error(
+        if (assignment.getShadow()) {
+            // nobody waits for a shadow: it is not sent, and the caller's own request is unaffected
+            LOG.info("shadow {} of {} not sent: {}", request.getRequestId(), assignment.getShadowOf(), message);
+        } else {
+            context().forward(record.withKey(request.getRequestId()).withValue(Step.answer(TerminalResults.error(
                 request, assignment.getCacheKey(), ErrorKind.BUDGET_EXCEEDED, message, now))));
+        }
         if (releaseToTenantStage) {
             context().forward(record.withKey(request.getTenantId()).withValue(
                     new Step.Release<>(releaseOf(assignment, now))));

@@ -127,6 +127,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
                 .setEstimatedInputTokens(target.inputTokens())
                 .setExactTokenCount(target.exact())
                 .setEstimatedCostMicros(reserve)
+                .setSavedPromptChars(PromptCompression.savedChars(record))
                 .setAssignedAtMs(now)
                 .build();
         context().forward(record.withKey(request.getRequestId()).withValue(Step.next(assignment)));
