@@ -24,6 +24,11 @@ final class CatalogValidator {
         positive("cache.ttlSeconds", config.cache().ttlSeconds(), problems);
         positive("cache.maxEntryBytes", config.cache().maxEntryBytes(), problems);
         positive("cache.inFlightTimeoutSeconds", config.cache().inFlightTimeoutSeconds(), problems);
+        positive("cache.compressAboveBytes", config.cache().compressAboveBytes(), problems);
+        positive("router.commitIntervalMs", config.router().commitIntervalMs(), problems);
+        if (config.budgets().alertThresholds().stream().distinct().count() != config.budgets().alertThresholds().size()) {
+            problems.add(new ConfigProblem("budgets.alertThresholds", "lists a threshold twice"));
+        }
         String guarantee = config.router().processingGuarantee();
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             problems.add(new ConfigProblem("router.processingGuarantee",
@@ -132,6 +137,15 @@ final class CatalogValidator {
                 if (route.shadow().sampleRate() < 0 || route.shadow().sampleRate() > 1) {
                     problems.add(new ConfigProblem(path + ".shadow.sampleRate", "must be between 0 and 1"));
                 }
+                if (route.candidates().contains(route.shadow().model())) {
+                    problems.add(new ConfigProblem(path + ".shadow.model", "'" + route.shadow().model()
+                            + "' is already a candidate of this route; a shadow compares another model"));
+                }
+            }
+            if (route.strategy() == Strategy.CAPABILITY && route.candidates().stream().map(config.models()::get)
+                    .filter(java.util.Objects::nonNull).noneMatch(m -> m.tier() >= route.minTier())) {
+                problems.add(new ConfigProblem(path + ".minTier", "no candidate reaches tier " + route.minTier()
+                        + "; lower minTier or add a more capable model"));
             }
         }
         if (!config.models().isEmpty() && !seen.contains("")) {
