@@ -60,6 +60,8 @@ public final class Router implements AutoCloseable {
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                         .all().get(30, TimeUnit.SECONDS);
             }
+            // global tables refuse to start on a topic whose partitions have no leader yet
+            awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create the model statistics topic: " + e.getCause().getMessage(), e);
@@ -69,6 +71,25 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating the model statistics topic", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating the model statistics topic", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not visible yet: retry until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 

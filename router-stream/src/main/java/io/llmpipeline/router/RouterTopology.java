@@ -3,6 +3,7 @@ package io.llmpipeline.router;
 import java.time.Clock;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -46,9 +47,10 @@ import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
- * The router's Kafka Streams topology: decode, validate, assign a model, reserve budget (tenant
- * scopes, then provider and model scopes, each on its own partition key), and write the assignment
- * into the request's priority band on the assigned topic. Every refusal is a terminal result on the
+ * The router's Kafka Streams topology: decode, validate, compress (if asked), answer from the cache
+ * or wait for an identical request in flight (by cache key), assign a model, sample shadows, reserve
+ * budget (tenant scopes, then provider and model scopes, each on its own partition key), and write
+ * the assignment into the request's priority band on the assigned topic. Every refusal is a terminal result on the
  * results topic; every undecodable record goes to the dead-letter topic. Invocation events flow back
  * to reconcile the budgets.
  */
@@ -58,6 +60,8 @@ public final class RouterTopology {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Outlets outlets;
     private final int internalPartitions;
+    /** Marks a record key that is a request id rather than a cache key; a hex digest never starts with it. */
+    private static final String CACHE_OFF = "-";
 
     private RouterTopology(Catalog catalog, Clock clock) {
         this.catalog = catalog;
@@ -80,11 +84,10 @@ public final class RouterTopology {
                 .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
         modelHealthAndStats(invocations);
-        KStream<String, LlmAssignment> assigned = outlets.drain("assign", valid
-                .process(PromptCompression::new, Named.as("prompt-compression"))
-                .process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")));
 
-        KStream<String, LlmAssignment> toProvider = cache(assigned)
+        KStream<String, LlmRequest> misses = cache(valid.process(PromptCompression::new, Named.as("prompt-compression")));
+        KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
+                        misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
                 .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));
         KStream<String, LlmAssignment> admitted = budgets(toProvider, invocations);
         admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
@@ -121,7 +124,7 @@ public final class RouterTopology {
      * hits are answered, followers wait, leaders go on. Results read back (by cache key too) fill the
      * cache and release the waiters.
      */
-    private KStream<String, LlmAssignment> cache(KStream<String, LlmAssignment> assigned) {
+    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests) {
         CacheConfig config = catalog.config().cache();
         CacheKeys keys = new CacheKeys(catalog);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-entries"),
@@ -129,22 +132,26 @@ public final class RouterTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-inflight"),
                 Serdes.String(), JsonSerde.of(InFlight.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-waiters"),
-                Serdes.String(), Codecs.ASSIGNMENT));
+                Serdes.String(), Codecs.REQUEST));
         String[] stores = {"cache-entries", "cache-inflight", "cache-waiters"};
 
-        KStream<String, LlmAssignment> keyed = assigned.mapValues(keys::apply, Named.as("cache-key"));
-        KStream<String, LlmAssignment> uncached = keyed.filter((k, a) -> a.getCacheKey() == null, Named.as("cache-off"));
-        KStream<String, LlmAssignment> leaders = outlets.drain("cache-lookup", keyed
-                .filter((k, a) -> a.getCacheKey() != null, Named.as("cache-on"))
-                .selectKey((k, a) -> a.getCacheKey(), Named.as("cache-lookup-key"))
-                .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName("cache-lookup")
+        // the record key becomes the cache key, or stays the request id when the cache is off for it
+        KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
+            String key = keys.keyOf(r);
+            return KeyValue.pair(key == null ? CACHE_OFF + r.getRequestId() : key, r);
+        }, Named.as("cache-key"));
+        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> k.startsWith(CACHE_OFF), Named.as("cache-off"))
+                .selectKey((k, r) -> r.getRequestId(), Named.as("cache-off-key"));
+        KStream<String, LlmRequest> leaders = outlets.drain("cache-lookup", keyed
+                .filter((k, r) -> !k.startsWith(CACHE_OFF), Named.as("cache-on"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("cache-lookup")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new CacheLookup(config, clock), Named.as("cache-lookup"), stores));
+                .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
 
         KStream<String, LlmResult> results = outlets.drain("results-decode", builder
                 .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
                 .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
-        KStream<String, LlmAssignment> promoted = outlets.drain("cache-fill", results
+        KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
                 .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import io.llmpipeline.catalog.CacheConfig;
-import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ResultStatus;
 
@@ -15,9 +15,10 @@ import io.llmpipeline.schemas.ResultStatus;
  * Reads terminal results back, keyed by cache key: an answer from a provider fills the cache and
  * answers everyone waiting for it; a failure of the in-flight leader releases its waiters (see
  * {@link Coalescing}). The router's own cache-hit results are filtered out before this point, and
- * its own errors only matter when they are the leader's (a leader refused by the budget).
+ * its own errors only matter when they are the leader's (a leader refused by model assignment or
+ * the budget carries its cache key for this reason).
  */
-public final class CacheFill extends ContextualProcessor<String, LlmResult, String, Step<LlmAssignment>> {
+public final class CacheFill extends ContextualProcessor<String, LlmResult, String, Step<LlmRequest>> {
     private final CacheConfig config;
     private final Clock clock;
     private Coalescing coalescing;
@@ -28,7 +29,7 @@ public final class CacheFill extends ContextualProcessor<String, LlmResult, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Step<LlmAssignment>> context) {
+    public void init(ProcessorContext<String, Step<LlmRequest>> context) {
         super.init(context);
         coalescing = new Coalescing(context);
     }

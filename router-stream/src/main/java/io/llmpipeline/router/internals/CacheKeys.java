@@ -20,7 +20,6 @@ import io.llmpipeline.catalog.RouteConfig;
 import io.llmpipeline.schemas.CachePolicy;
 import io.llmpipeline.schemas.ChatMessage;
 import io.llmpipeline.schemas.GenerationParams;
-import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 
 /**
@@ -39,18 +38,22 @@ public final class CacheKeys {
         this.catalog = catalog;
     }
 
-    /** The assignment with its cache key and TTL set, or unchanged when the cache is off for it. */
-    public LlmAssignment apply(LlmAssignment assignment) {
-        LlmRequest request = assignment.getRequest();
+    /** The cache key of a request, or null when the cache is off for it. */
+    public String keyOf(LlmRequest request) {
         RouteConfig route = catalog.routeFor(request.getTaskType()).orElse(null);
         CachePolicy policy = effectivePolicy(request, route, catalog.config().cache());
         if (!cacheable(policy, request.getParams())) {
-            return assignment;
+            return null;
         }
-        Integer ttl = request.getCacheTtlSeconds() != null ? request.getCacheTtlSeconds()
+        return key(request, route == null ? null : route.match());
+    }
+
+    /** How long an answer to this request stays cached: the request's TTL, else the route's, else the default. */
+    public int ttlSeconds(LlmRequest request) {
+        RouteConfig route = catalog.routeFor(request.getTaskType()).orElse(null);
+        return request.getCacheTtlSeconds() != null ? request.getCacheTtlSeconds()
                 : route != null && route.cacheTtlSeconds() != null ? route.cacheTtlSeconds()
                 : catalog.config().cache().ttlSeconds();
-        return LlmAssignment.newBuilder(assignment).setCacheKey(key(assignment)).setCacheTtlSeconds(ttl).build();
     }
 
     static CachePolicy effectivePolicy(LlmRequest request, RouteConfig route, CacheConfig cache) {
@@ -72,13 +75,13 @@ public final class CacheKeys {
         };
     }
 
-    public static String key(LlmAssignment assignment) {
-        LlmRequest request = assignment.getRequest();
+    /** @param route the matching route's prefix; null when no route matches */
+    public static String key(LlmRequest request, String route) {
         ObjectNode canonical = JsonNodeFactory.instance.objectNode();
         if (request.getModel() != null) {
             canonical.put("model", request.getModel());
-        } else {
-            canonical.put("route", assignment.getRoute());
+        } else if (route != null) {
+            canonical.put("route", route);
         }
         GenerationParams p = request.getParams();
         ObjectNode params = canonical.putObject("params");

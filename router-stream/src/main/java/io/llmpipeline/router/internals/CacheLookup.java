@@ -12,27 +12,30 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 import io.llmpipeline.catalog.CacheConfig;
-import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
 
 /**
  * Answers a request from the cache when an identical answer is live; otherwise makes it wait for
- * an identical request already in flight, or lets it lead: it goes on to the provider and its
- * answer will serve the rest. Records arrive partitioned by cache key, so one task sees every
+ * an identical request already in flight, or lets it lead: it goes on to model assignment and the
+ * provider, and its answer will serve the rest. It runs before model assignment, so a hit costs
+ * no token counting at all. Records arrive partitioned by cache key, so one task sees every
  * identical request. Punctuators expire cached answers, waiters past their deadline, and abandoned
  * in-flight markers.
  */
-public final class CacheLookup extends ContextualProcessor<String, LlmAssignment, String, Step<LlmAssignment>> {
+public final class CacheLookup extends ContextualProcessor<String, LlmRequest, String, Step<LlmRequest>> {
     private final CacheConfig config;
+    private final CacheKeys keys;
     private final Clock clock;
     private Coalescing coalescing;
 
-    public CacheLookup(CacheConfig config, Clock clock) {
+    public CacheLookup(CacheConfig config, CacheKeys keys, Clock clock) {
         this.config = config;
+        this.keys = keys;
         this.clock = clock;
     }
 
     @Override
-    public void init(ProcessorContext<String, Step<LlmAssignment>> context) {
+    public void init(ProcessorContext<String, Step<LlmRequest>> context) {
         super.init(context);
         coalescing = new Coalescing(context);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> sweepInFlight());
@@ -40,27 +43,26 @@ public final class CacheLookup extends ContextualProcessor<String, LlmAssignment
     }
 
     @Override
-    public void process(Record<String, LlmAssignment> record) {
-        LlmAssignment assignment = record.value();
+    public void process(Record<String, LlmRequest> record) {
+        LlmRequest request = record.value();
         String cacheKey = record.key();
         long now = clock.millis();
         CacheEntry entry = coalescing.entries.get(cacheKey);
         if (entry != null) {
             if (entry.liveAt(now)) {
-                context().forward(record.withKey(assignment.getRequest().getRequestId()).withValue(
-                        Step.answer(TerminalResults.hit(assignment.getRequest(), cacheKey, entry.decode(), now))));
+                context().forward(record.withKey(request.getRequestId()).withValue(
+                        Step.answer(TerminalResults.hit(request, cacheKey, entry.decode(), now))));
                 return;
             }
             coalescing.entries.delete(cacheKey);
         }
         InFlight marker = coalescing.inFlight.get(cacheKey);
         if (marker != null) {
-            coalescing.await(cacheKey, marker, assignment);
+            coalescing.await(cacheKey, marker, request);
             return;
         }
-        int ttl = assignment.getCacheTtlSeconds() == null ? config.ttlSeconds() : assignment.getCacheTtlSeconds();
-        coalescing.inFlight.put(cacheKey, new InFlight(assignment.getRequest().getRequestId(), now, ttl, 0, 0));
-        context().forward(record.withKey(assignment.getRequest().getRequestId()).withValue(Step.next(assignment)));
+        coalescing.inFlight.put(cacheKey, new InFlight(request.getRequestId(), now, keys.ttlSeconds(request), 0, 0));
+        context().forward(record.withValue(Step.next(request)));
     }
 
     private void sweepInFlight() {

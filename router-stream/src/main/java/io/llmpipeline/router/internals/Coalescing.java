@@ -11,7 +11,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.llmpipeline.schemas.ErrorKind;
-import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 
@@ -20,7 +19,7 @@ import io.llmpipeline.schemas.LlmResult;
  * <ul>
  *   <li>Leader answered: every waiter gets the answer as a cache hit (cost 0, with the saving).</li>
  *   <li>Leader failed for a reason that is about the prompt itself (INVALID_REQUEST,
- *       CONTEXT_OVERFLOW, CONTENT_FILTERED): every waiter gets the same error, since the same call
+ *       CONTEXT_OVERFLOW, CONTENT_FILTERED, NO_ROUTE): every waiter gets the same error, since the same call
  *       would fail the same way.</li>
  *   <li>Leader failed for a reason of its own (its budget, its deadline, a provider outage) or
  *       never answered: the oldest waiter still within its deadline becomes the leader and goes on
@@ -33,31 +32,30 @@ final class Coalescing {
     static final String IN_FLIGHT = "cache-inflight";
     static final String WAITERS = "cache-waiters";
     private static final Set<ErrorKind> SHARED_FAILURES = Set.of(ErrorKind.INVALID_REQUEST, ErrorKind.CONTEXT_OVERFLOW,
-            ErrorKind.CONTENT_FILTERED);
+            ErrorKind.CONTENT_FILTERED, ErrorKind.NO_ROUTE);
 
-    private final ProcessorContext<String, Step<LlmAssignment>> context;
+    private final ProcessorContext<String, Step<LlmRequest>> context;
     final KeyValueStore<String, CacheEntry> entries;
     final KeyValueStore<String, InFlight> inFlight;
-    final KeyValueStore<String, LlmAssignment> waiters;
+    final KeyValueStore<String, LlmRequest> waiters;
 
-    Coalescing(ProcessorContext<String, Step<LlmAssignment>> context) {
+    Coalescing(ProcessorContext<String, Step<LlmRequest>> context) {
         this.context = context;
         this.entries = context.getStateStore(ENTRIES);
         this.inFlight = context.getStateStore(IN_FLIGHT);
         this.waiters = context.getStateStore(WAITERS);
     }
 
-    void await(String cacheKey, InFlight marker, LlmAssignment follower) {
+    void await(String cacheKey, InFlight marker, LlmRequest follower) {
         waiters.put(waiterKey(cacheKey, marker.nextWaiter()), follower);
         inFlight.put(cacheKey, marker.withWaiter());
     }
 
     /** The leader answered: every waiter gets the answer. */
     void answerAll(String cacheKey, LlmResult answer, long now) {
-        for (var waiter : drain(cacheKey)) {
-            LlmRequest request = waiter.getRequest();
+        for (LlmRequest request : drain(cacheKey)) {
             if (expired(request, now)) {
-                emit(request.getRequestId(), Step.answer(deadline(waiter, cacheKey, now)), now);
+                emit(request.getRequestId(), Step.answer(deadline(request, now)), now);
             } else {
                 emit(request.getRequestId(), Step.answer(TerminalResults.hit(request, cacheKey, answer, now)), now);
             }
@@ -68,8 +66,7 @@ final class Coalescing {
     /** The leader failed or was abandoned; see the class comment for who gets what. */
     void leaderFailed(String cacheKey, InFlight marker, LlmResult failure, long now) {
         if (failure != null && failure.getError() != null && SHARED_FAILURES.contains(failure.getError().getKind())) {
-            for (var waiter : drain(cacheKey)) {
-                LlmRequest request = waiter.getRequest();
+            for (LlmRequest request : drain(cacheKey)) {
                 emit(request.getRequestId(), Step.answer(TerminalResults.error(request, null, failure.getError().getKind(),
                         "an identical request (" + failure.getRequestId() + ") failed: " + failure.getError().getMessage(), now)), now);
             }
@@ -81,9 +78,9 @@ final class Coalescing {
 
     void promoteOrForget(String cacheKey, InFlight marker, long now) {
         List<String> consumed = new ArrayList<>();
-        LlmAssignment leader = null;
+        LlmRequest leader = null;
         int remaining = 0;
-        try (KeyValueIterator<String, LlmAssignment> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
+        try (KeyValueIterator<String, LlmRequest> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
             while (it.hasNext()) {
                 var entry = it.next();
                 if (leader != null) {
@@ -91,9 +88,9 @@ final class Coalescing {
                     continue;
                 }
                 consumed.add(entry.key);
-                LlmRequest request = entry.value.getRequest();
+                LlmRequest request = entry.value;
                 if (expired(request, now)) {
-                    emit(request.getRequestId(), Step.answer(deadline(entry.value, cacheKey, now)), now);
+                    emit(request.getRequestId(), Step.answer(deadline(request, now)), now);
                 } else {
                     leader = entry.value;
                 }
@@ -104,19 +101,19 @@ final class Coalescing {
             inFlight.delete(cacheKey);
             return;
         }
-        inFlight.put(cacheKey, marker.promoted(leader.getRequest().getRequestId(), now, remaining));
-        emit(leader.getRequest().getRequestId(), Step.next(leader), now);
+        inFlight.put(cacheKey, marker.promoted(leader.getRequestId(), now, remaining));
+        emit(cacheKey, Step.next(leader), now);
     }
 
     /** Gives DEADLINE_EXCEEDED to waiters whose deadline has passed. */
     void expireWaiters(String cacheKey, InFlight marker, long now) {
         List<String> gone = new ArrayList<>();
-        try (KeyValueIterator<String, LlmAssignment> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
+        try (KeyValueIterator<String, LlmRequest> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
             while (it.hasNext()) {
                 var entry = it.next();
-                if (expired(entry.value.getRequest(), now)) {
+                if (expired(entry.value, now)) {
                     gone.add(entry.key);
-                    emit(entry.value.getRequest().getRequestId(), Step.answer(deadline(entry.value, cacheKey, now)), now);
+                    emit(entry.value.getRequestId(), Step.answer(deadline(entry.value, now)), now);
                 }
             }
         }
@@ -127,10 +124,10 @@ final class Coalescing {
         }
     }
 
-    private List<LlmAssignment> drain(String cacheKey) {
+    private List<LlmRequest> drain(String cacheKey) {
         List<String> keys = new ArrayList<>();
-        List<LlmAssignment> out = new ArrayList<>();
-        try (KeyValueIterator<String, LlmAssignment> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
+        List<LlmRequest> out = new ArrayList<>();
+        try (KeyValueIterator<String, LlmRequest> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
             while (it.hasNext()) {
                 var entry = it.next();
                 keys.add(entry.key);
@@ -145,12 +142,12 @@ final class Coalescing {
         return request.getDeadlineEpochMs() != null && request.getDeadlineEpochMs() <= now;
     }
 
-    private static LlmResult deadline(LlmAssignment waiter, String cacheKey, long now) {
-        return TerminalResults.error(waiter.getRequest(), null, ErrorKind.DEADLINE_EXCEEDED,
+    private static LlmResult deadline(LlmRequest waiter, long now) {
+        return TerminalResults.error(waiter, null, ErrorKind.DEADLINE_EXCEEDED,
                 "deadline passed while waiting for an identical request in flight", now);
     }
 
-    private void emit(String key, Step<LlmAssignment> step, long now) {
+    private void emit(String key, Step<LlmRequest> step, long now) {
         context.forward(new Record<>(key, step, now));
     }
 

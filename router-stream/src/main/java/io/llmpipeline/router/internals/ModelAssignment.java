@@ -43,12 +43,14 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     public static final String STATS_STORE = "model-stats";
 
     private final Catalog catalog;
+    private final CacheKeys cacheKeys;
     private final Clock clock;
     private KeyValueStore<String, ValueAndTimestamp<ProviderHealth>> health;
     private KeyValueStore<String, ValueAndTimestamp<ModelStats>> stats;
 
     public ModelAssignment(Catalog catalog, Clock clock) {
         this.catalog = catalog;
+        this.cacheKeys = new CacheKeys(catalog);
         this.clock = clock;
     }
 
@@ -63,6 +65,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     public void process(Record<String, LlmRequest> record) {
         LlmRequest request = record.value();
         long now = clock.millis();
+        String cacheKey = cacheKeys.keyOf(request);
         Optional<RouteConfig> route = catalog.routeFor(request.getTaskType());
         if (route.isEmpty()) {
             reject(record, new Rejection(ErrorKind.NO_ROUTE, "no route matches task_type '" + request.getTaskType()
@@ -128,6 +131,8 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
                 .setExactTokenCount(target.exact())
                 .setEstimatedCostMicros(reserve)
                 .setSavedPromptChars(PromptCompression.savedChars(record))
+                .setCacheKey(cacheKey)
+                .setCacheTtlSeconds(cacheKey == null ? null : cacheKeys.ttlSeconds(request))
                 .setAssignedAtMs(now)
                 .build();
         context().forward(record.withKey(request.getRequestId()).withValue(Step.next(assignment)));
@@ -136,8 +141,9 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     private Rejection noCandidate(RouteConfig route, List<Candidate> usable, List<String> tooSmall, List<String> unavailable,
                                   Integer maxTokens) {
         if (!usable.isEmpty()) {
-            return new Rejection(ErrorKind.NO_ROUTE, "no candidate of route '" + route.match() + "' reaches capability tier "
-                    + route.minTier());
+            return new Rejection(unavailable.isEmpty() ? ErrorKind.NO_ROUTE : ErrorKind.UNAVAILABLE, "no available candidate of route '"
+                    + route.match() + "' reaches capability tier " + route.minTier()
+                    + (unavailable.isEmpty() ? "" : "; unavailable: " + String.join(", ", unavailable)));
         }
         if (!tooSmall.isEmpty()) {
             return new Rejection(ErrorKind.CONTEXT_OVERFLOW, "the prompt plus " + (maxTokens == null ? "any output"
@@ -192,8 +198,9 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         return Optional.empty();
     }
 
+    /** The result carries the cache key, so identical requests waiting on this one are released. */
     private void reject(Record<String, LlmRequest> record, Rejection rejection, long now) {
-        context().forward(record.withKey(record.value().getRequestId()).withValue(
-                Step.answer(TerminalResults.error(record.value(), rejection.kind(), rejection.message(), now))));
+        context().forward(record.withKey(record.value().getRequestId()).withValue(Step.answer(TerminalResults.error(
+                record.value(), cacheKeys.keyOf(record.value()), rejection.kind(), rejection.message(), now))));
     }
 }

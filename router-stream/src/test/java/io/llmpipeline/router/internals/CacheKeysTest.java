@@ -9,16 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.router.Requests;
 import io.llmpipeline.schemas.ChatMessage;
-import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
-import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.Priority;
 import io.llmpipeline.schemas.Role;
 
 class CacheKeysTest {
     private static String key(LlmRequest request) {
-        return CacheKeys.key(LlmAssignment.newBuilder().setRequest(request).setRoute("")
-                .setTarget(new ModelRef("p", "m")).setEstimatedInputTokens(1).setEstimatedCostMicros(1).setAssignedAtMs(0).build());
+        return CacheKeys.key(request, "");
     }
 
     @Test

@@ -161,11 +161,15 @@ class ModelAssignmentTest {
     }
 
     @Test
-    void shouldRefuseWhenNoCandidateReachesTheMinimumTier() {
-        route("capability", "gpt-4o-mini, gpt-3.5-turbo", "    minTier: 4");
+    void shouldRefuseWhenTheOnlyCandidateOfTheMinimumTierIsDown() {
+        route("capability", "gpt-4o-mini, gpt-3.5-turbo, gpt-4o", "    minTier: 4");
+        health("gpt-4o", BreakerState.OPEN, null);
+
         LlmResult result = refuse(Requests.valid("r1").build());
-        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.NO_ROUTE);
-        assertThat(result.getError().getMessage()).contains("capability tier 4");
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(result.getError().getMessage()).isEqualTo(
+                "no available candidate of route '' reaches capability tier 4; unavailable: gpt-4o (breaker OPEN)");
     }
 
     @Test
