@@ -187,6 +187,25 @@ class RouterTopologyTest {
         assertThat(router.assigned.readKeyValue().key).isEqualTo("r-after");
     }
 
+    @Test
+    void shouldSendUndecodableInvocationsAndResultsToTheDlq() {
+        var garbage = router.driver.createInputTopic(catalog.topics().invocations(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        garbage.pipeInput("i-1", new byte[] {1, 2, 3});
+        var garbageResults = router.driver.createInputTopic(catalog.topics().results(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        garbageResults.pipeInput("r-1", new byte[] {4, 5});
+
+        List<DlqEnvelope> dead = router.dlq.readValuesToList();
+
+        assertThat(dead).extracting(DlqEnvelope::getSourceTopic)
+                .containsExactly(catalog.topics().invocations(), catalog.topics().results());
+        assertThat(dead.get(0).getReason()).startsWith("not a InvocationEvent");
+        assertThat(dead.get(1).getReason()).startsWith("not a LlmResult");
+    }
+
     private LlmResult rejected(UnaryOperator<LlmRequest.Builder> change) {
         router.advance(Duration.ZERO);
         router.submit(change.apply(Requests.valid("bad")).build());

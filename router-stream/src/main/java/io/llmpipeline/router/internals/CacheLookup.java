@@ -23,6 +23,8 @@ import io.llmpipeline.schemas.LlmRequest;
  * in-flight markers.
  */
 public final class CacheLookup extends ContextualProcessor<String, LlmRequest, String, Step<LlmRequest>> {
+    /** Abandoned leaders are looked for this often; the in-flight timeout is minutes, so this is precise enough. */
+    static final int ABANDONED_SWEEP_SECONDS = 10;
     private final CacheConfig config;
     private final CacheKeys keys;
     private final Clock clock;
@@ -38,7 +40,8 @@ public final class CacheLookup extends ContextualProcessor<String, LlmRequest, S
     public void init(ProcessorContext<String, Step<LlmRequest>> context) {
         super.init(context);
         coalescing = new Coalescing(context);
-        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> sweepInFlight());
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> coalescing.expireWaiters(clock.millis()));
+        context.schedule(Duration.ofSeconds(ABANDONED_SWEEP_SECONDS), PunctuationType.WALL_CLOCK_TIME, t -> sweepInFlight());
         context.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, t -> sweepEntries());
     }
 
@@ -81,8 +84,6 @@ public final class CacheLookup extends ContextualProcessor<String, LlmRequest, S
             InFlight marker = markers.get(i);
             if (now - marker.startedAtMs() >= timeoutMs) {
                 coalescing.leaderFailed(keys.get(i), marker, null, now);
-            } else if (marker.waiters() > 0) {
-                coalescing.expireWaiters(keys.get(i), marker, now);
             }
         }
     }

@@ -105,23 +105,31 @@ final class Coalescing {
         emit(cacheKey, Step.next(leader), now);
     }
 
-    /** Gives DEADLINE_EXCEEDED to waiters whose deadline has passed. */
-    void expireWaiters(String cacheKey, InFlight marker, long now) {
+    /**
+     * Gives DEADLINE_EXCEEDED to waiters whose deadline has passed. Scans the waiters, not the
+     * in-flight markers: there are usually far fewer requests waiting than leaders in flight.
+     */
+    void expireWaiters(long now) {
         List<String> gone = new ArrayList<>();
-        try (KeyValueIterator<String, LlmRequest> it = waiters.prefixScan(cacheKey + "|", new StringSerializer())) {
+        java.util.Map<String, Integer> perKey = new java.util.HashMap<>();
+        try (KeyValueIterator<String, LlmRequest> it = waiters.all()) {
             while (it.hasNext()) {
                 var entry = it.next();
                 if (expired(entry.value, now)) {
                     gone.add(entry.key);
+                    perKey.merge(entry.key.substring(0, entry.key.lastIndexOf('|')), 1, Integer::sum);
                     emit(entry.value.getRequestId(), Step.answer(deadline(entry.value, now)), now);
                 }
             }
         }
         gone.forEach(waiters::delete);
-        if (!gone.isEmpty()) {
-            inFlight.put(cacheKey, new InFlight(marker.leaderId(), marker.startedAtMs(), marker.ttlSeconds(),
-                    marker.nextWaiter(), Math.max(0, marker.waiters() - gone.size())));
-        }
+        perKey.forEach((cacheKey, count) -> {
+            InFlight marker = inFlight.get(cacheKey);
+            if (marker != null) {
+                inFlight.put(cacheKey, new InFlight(marker.leaderId(), marker.startedAtMs(), marker.ttlSeconds(),
+                        marker.nextWaiter(), Math.max(0, marker.waiters() - count)));
+            }
+        });
     }
 
     private List<LlmRequest> drain(String cacheKey) {
