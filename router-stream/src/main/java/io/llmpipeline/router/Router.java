@@ -6,6 +6,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -30,6 +40,7 @@ public final class Router implements AutoCloseable {
      * @param streamsOverrides Kafka Streams settings applied last (tests shorten intervals with them)
      */
     public static Router start(Catalog catalog, String bootstrapServers, Path stateDir, Map<String, Object> streamsOverrides) {
+        createStatsTopic(catalog, bootstrapServers);
         KafkaStreams streams = new KafkaStreams(RouterTopology.build(catalog, Clock.systemUTC()),
                 properties(catalog, bootstrapServers, stateDir, streamsOverrides));
         streams.setUncaughtExceptionHandler(e -> {
@@ -38,6 +49,48 @@ public final class Router implements AutoCloseable {
         });
         streams.start();
         return new Router(streams);
+    }
+
+    /** The router's own compacted topic of model statistics; created here because only the router uses it. */
+    private static void createStatsTopic(Catalog catalog, String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            String topic = RouterTopology.statsTopic(catalog);
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, catalog.topics().replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+            // global tables refuse to start on a topic whose partitions have no leader yet
+            awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the model statistics topic: " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the model statistics topic", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating the model statistics topic", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not visible yet: retry until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     static Properties properties(Catalog catalog, String bootstrapServers, Path stateDir, Map<String, Object> overrides) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
 import io.llmpipeline.catalog.TopicPlan;
+import io.llmpipeline.schemas.CachePolicy;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.DlqEnvelope;
 import io.llmpipeline.schemas.ErrorKind;
@@ -51,7 +52,7 @@ class RouterBrokerTest {
             for (Priority priority : Priority.values()) {
                 String id = "req-" + priority;
                 BrokerTopics.send(producer, topics.requests(), id,
-                        Codecs.REQUEST.encode(Requests.valid(id).setPriority(priority).build()));
+                        Codecs.REQUEST.encode(Requests.valid(id).setPriority(priority).setCachePolicy(CachePolicy.DISABLED).build()));
             }
             BrokerTopics.send(producer, topics.requests(), "bad", Codecs.REQUEST.encode(Requests.valid("bad").setTenantId("").build()));
             producer.flush();

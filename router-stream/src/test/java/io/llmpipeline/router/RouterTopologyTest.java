@@ -51,10 +51,11 @@ class RouterTopologyTest {
         int tokens = TokenCounter.count(TokenizerKind.O200K_BASE, request.getMessages());
         assertThat(a.getEstimatedInputTokens()).isEqualTo(tokens).isBetween(15, 30);
         assertThat(a.getExactTokenCount()).isTrue();
-        // gpt-4o-mini: $0.15 per M input, $0.60 per M output, max_tokens 100
+        // the worker may fail over to gpt-4o ($2.50 per M input, $10 per M output), so the reservation
+        // is its worst case with max_tokens 100, not gpt-4o-mini's
         assertThat(a.getEstimatedCostMicros())
-                .isEqualTo(CostCalculator.worstCaseMicros(catalog.requireModel("gpt-4o-mini").price(), tokens, 100))
-                .isEqualTo((long) Math.ceil(tokens * 0.15 + 100 * 0.60));
+                .isEqualTo(CostCalculator.worstCaseMicros(catalog.requireModel("gpt-4o").price(), tokens, 100))
+                .isEqualTo((long) Math.ceil(tokens * 2.5 + 100 * 10));
         assertThat(a.getRequest()).isEqualTo(request);
         assertThat(a.getAssignedAtMs()).isEqualTo(RouterDriver.START.toEpochMilli());
         assertThat(router.results.isEmpty()).isTrue();
@@ -184,6 +185,25 @@ class RouterTopologyTest {
         assertThat(StandardCharsets.UTF_8.decode(envelope.getKey()).toString()).isEqualTo("bad-1");
         assertThat(envelope.getValue().remaining()).isEqualTo(garbage.length);
         assertThat(router.assigned.readKeyValue().key).isEqualTo("r-after");
+    }
+
+    @Test
+    void shouldSendUndecodableInvocationsAndResultsToTheDlq() {
+        var garbage = router.driver.createInputTopic(catalog.topics().invocations(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        garbage.pipeInput("i-1", new byte[] {1, 2, 3});
+        var garbageResults = router.driver.createInputTopic(catalog.topics().results(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        garbageResults.pipeInput("r-1", new byte[] {4, 5});
+
+        List<DlqEnvelope> dead = router.dlq.readValuesToList();
+
+        assertThat(dead).extracting(DlqEnvelope::getSourceTopic)
+                .containsExactly(catalog.topics().invocations(), catalog.topics().results());
+        assertThat(dead.get(0).getReason()).startsWith("not a InvocationEvent");
+        assertThat(dead.get(1).getReason()).startsWith("not a LlmResult");
     }
 
     private LlmResult rejected(UnaryOperator<LlmRequest.Builder> change) {

@@ -22,6 +22,13 @@ public sealed interface Step<T> {
     record Alert<T>(BudgetAlert alert) implements Step<T> {
     }
 
+    /**
+     * Budget held by an earlier stage must be given back (a later stage refused the request). Carried
+     * as a synthetic REJECTED invocation keyed by tenant, so it joins the real invocations there.
+     */
+    record Release<T>(io.llmpipeline.schemas.InvocationEvent release) implements Step<T> {
+    }
+
     static <T> Step<T> next(T value) {
         return new Next<>(value);
     }

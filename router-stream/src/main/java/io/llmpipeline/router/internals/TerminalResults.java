@@ -37,6 +37,32 @@ public final class TerminalResults {
                 .build();
     }
 
+    /** An answer from the cache (or from an identical request's call): free, with what it saved. */
+    public static LlmResult hit(LlmRequest request, String cacheKey, LlmResult original, long nowMs) {
+        Usage used = original.getUsage();
+        return LlmResult.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setTenantId(request.getTenantId())
+                .setTaskType(request.getTaskType())
+                .setPriority(request.getPriority())
+                .setCacheKey(cacheKey)
+                .setStatus(ResultStatus.OK)
+                .setOutput(original.getOutput())
+                .setFinishReason(original.getFinishReason())
+                .setProvider(original.getProvider())
+                .setModel(original.getModel())
+                .setUsage(new Usage(0, 0, 0, 0))
+                .setCostMicros(0)
+                .setCacheHit(true)
+                .setSavedCostMicros(original.getCostMicros() + original.getSavedCostMicros())
+                .setSavedTokens(used == null ? 0 : used.getInputTokens() + used.getOutputTokens())
+                .setAttempts(0)
+                .setMetadata(request.getMetadata() == null ? Map.of() : request.getMetadata())
+                .setLatencyMs(latency(request, nowMs))
+                .setCompletedAtMs(nowMs)
+                .build();
+    }
+
     static long latency(LlmRequest request, long nowMs) {
         return request.getSubmittedAtMs() > 0 ? Math.max(0, nowMs - request.getSubmittedAtMs()) : 0;
     }
