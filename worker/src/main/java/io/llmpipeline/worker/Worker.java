@@ -100,7 +100,7 @@ public final class Worker implements AutoCloseable {
             states.put(g.model(), g.breaker().getState().name());
         }
         return new WorkerStats(metrics.callsInFlight(), metrics.callsInFlightMax(), metrics.requestsInFlight(),
-                metrics.requestsInFlightMax(), metrics.providerCalls(), metrics.completed(), metrics.failed(),
+                metrics.requestsInFlightMax(), loop.backlogSize(), loop.outboxSize(), metrics.providerCalls(), metrics.completed(), metrics.failed(),
                 metrics.shadowCompleted(), metrics.deadLetteredCount(), metrics.retries(), metrics.failovers(),
                 metrics.rateLimitWaits(), calls, opened, states);
     }

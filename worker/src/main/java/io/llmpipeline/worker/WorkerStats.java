@@ -9,6 +9,8 @@ import java.util.Map;
  * @param inFlightMax             the most provider calls that awaited an answer at once
  * @param requestsInFlightNow     requests being worked on now (calling, backing off, waiting for a model)
  * @param requestsInFlightMax     the most requests worked on at once
+ * @param queued                  assignments taken from Kafka, waiting for a free slot
+ * @param awaitingCommit          output records waiting for the next commit
  * @param providerCalls           provider calls made (attempts sent)
  * @param completedRequests       requests answered OK
  * @param failedRequests          requests that ended with an error result
@@ -26,6 +28,8 @@ public record WorkerStats(
         int inFlightMax,
         int requestsInFlightNow,
         int requestsInFlightMax,
+        int queued,
+        int awaitingCommit,
         long providerCalls,
         long completedRequests,
         long failedRequests,

@@ -99,9 +99,9 @@ public final class WorkerBench {
 
     public List<Figures> run(String scenario, Map<String, String> a) throws Exception {
         return switch (scenario) {
-            case "latency" -> List.of(latency(intArg(a, "requests", 40_000), intArg(a, "in-flight", 6_000),
+            case "latency" -> List.of(latency(intArg(a, "requests", 40_000), intArg(a, "in-flight", 8_000),
                     intArg(a, "latency-ms", 2_000)));
-            case "failover" -> failover(intArg(a, "requests", 10_000));
+            case "failover" -> failover(intArg(a, "requests", 10_000), intArg(a, "in-flight", 5_000));
             case "storm" -> List.of(storm(intArg(a, "rpm", 1_200), intArg(a, "requests", 1_800)));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; expected latency, failover or storm");
         };
@@ -118,16 +118,16 @@ public final class WorkerBench {
         return measure("latency", yaml, requests, List.of(new ModelRef("bench", "bench-primary")), Map.of());
     }
 
-    List<Figures> failover(int requests) throws Exception {
+    List<Figures> failover(int requests, int inFlight) throws Exception {
         sim.reset();
-        sim.script("bench-primary", "{\"latencyMs\": 100}");
-        sim.script("bench-fallback", "{\"latencyMs\": 100}");
-        String yaml = catalog(2_000, "", "");
+        sim.script("bench-primary", "{\"latencyMs\": 500}");
+        sim.script("bench-fallback", "{\"latencyMs\": 500}");
+        String yaml = catalog(inFlight, "", "");
         List<ModelRef> chain = List.of(new ModelRef("bench", "bench-primary"), new ModelRef("bench", "bench-fallback"));
         Figures baseline = measure("failover-baseline", yaml, requests, chain, Map.of());
         sim.reset();
         sim.script("bench-primary", "{\"down\": true, \"errorStatus\": 503}");
-        sim.script("bench-fallback", "{\"latencyMs\": 100}");
+        sim.script("bench-fallback", "{\"latencyMs\": 500}");
         Figures down = measure("failover-primary-down", yaml, requests, chain, Map.of());
         Map<String, Object> extra = new LinkedHashMap<>(down.extra());
         extra.put("added_p99_ms", down.p99Ms() - baseline.p99Ms());
@@ -192,6 +192,7 @@ public final class WorkerBench {
             long ok = 0;
             long failed = 0;
             List<Long> latencies = new ArrayList<>(requests);
+            long[] doneAtNanos = new long[requests];
             long firstResultNanos = 0;
             long lastProgress = System.nanoTime();
             while (seen.size() < requests && System.nanoTime() - lastProgress < Duration.ofSeconds(120).toNanos()) {
@@ -205,6 +206,7 @@ public final class WorkerBench {
                         firstResultNanos = System.nanoTime();
                     }
                     lastProgress = System.nanoTime();
+                    doneAtNanos[seen.size() - 1] = lastProgress;
                     latencies.add(result.getLatencyMs());
                     if (result.getStatus() == ResultStatus.OK) {
                         ok++;
@@ -220,12 +222,23 @@ public final class WorkerBench {
             double steady = firstResultNanos == 0 ? seconds : (System.nanoTime() - firstResultNanos) / 1e9;
             latencies.sort(Long::compare);
             WorkerStats stats = worker.stats();
+            if (seen.size() < requests) {
+                System.out.println("INCOMPLETE " + stats);
+            }
             heap.stopWatching();
             Map<String, Object> more = new LinkedHashMap<>(extra);
             more.put("retries", stats.retries());
             more.put("failovers", stats.failovers());
             more.put("rate_limit_waits", stats.rateLimitWaits());
             more.put("completed_per_s_after_first_result", Math.round(seen.size() / Math.max(0.001, steady)));
+            int from = seen.size() / 4;
+            int to = (int) (seen.size() * 0.9) - 1;
+            if (to > from) {
+                double window = (doneAtNanos[to] - doneAtNanos[from]) / 1e9;
+                more.put("steady_completed_per_s", Math.round((to - from) / Math.max(0.001, window)));
+            }
+            worker.meterRegistry().find("llm.worker.failures").counters().forEach(c ->
+                    more.put("failures_" + c.getId().getTag("model") + "_" + c.getId().getTag("kind"), (long) c.count()));
             return new Figures(scenario, requests, ok, failed, duplicates, seconds, seen.size() / seconds,
                     stats.inFlightMax(), stats.providerCalls(), pct(latencies, 0.50), pct(latencies, 0.99),
                     heap.maxUsedMb(), stats.breakerOpenedAfterCalls(), more);
@@ -242,6 +255,7 @@ public final class WorkerBench {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         Priority[] priorities = Priority.values();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {

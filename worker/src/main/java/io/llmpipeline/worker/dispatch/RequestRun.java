@@ -378,6 +378,13 @@ public final class RequestRun {
             step();
             return;
         }
+        long now = now();
+        if (c.guard.availableAtMs() > now && candidates.stream()
+                .anyMatch(o -> o != c && o.state == State.ACTIVE && o.guard.availableAtMs() <= now)) {
+            // the failure opened the breaker (or a cooldown): go to a fallback now instead of backing off first
+            step();
+            return;
+        }
         ctx.metrics().retried();
         later(c.guard.retry().delay(c.failures, f.retryAfter()).toMillis());
     }

@@ -24,6 +24,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -35,48 +36,62 @@ import io.llmpipeline.catalog.HttpConfig;
 /**
  * One provider's HTTP connections: an asynchronous Apache HttpClient 5 with its own pool, so
  * thousands of calls wait on a handful of I/O threads rather than a thread each. Connections are
- * kept alive and reused; HTTP/2 is negotiated (TLS) or spoken directly (cleartext) when the
- * provider's {@code http.http2} is set. Every call is bounded by a total timeout.
+ * kept alive and reused. With the provider's {@code http.http2} set, HTTP/2 is negotiated over
+ * TLS, or spoken directly (h2c) to a cleartext endpoint, every call a stream on one connection. Every call is bounded by a total timeout.
  */
 public final class ProviderTransport implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
-    private final PoolingAsyncClientConnectionManager pool;
     private final ScheduledExecutorService timer;
 
     public ProviderTransport(HttpConfig http, boolean cleartext, ScheduledExecutorService timer) {
         this.timer = timer;
-        HttpVersionPolicy version = !http.http2() ? HttpVersionPolicy.FORCE_HTTP_1
-                : cleartext ? HttpVersionPolicy.FORCE_HTTP_2 : HttpVersionPolicy.NEGOTIATE;
-        this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(http.maxConnections())
-                .setMaxConnPerRoute(http.maxConnections())
-                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(http.connectTimeoutMs()))
-                        .setSocketTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(10))
-                        .setTimeToLive(TimeValue.ofMinutes(10))
-                        .build())
-                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(version).build())
-                .setMessageMultiplexing(http.http2())
+        IOReactorConfig reactor = IOReactorConfig.custom()
+                .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                .setSoKeepAlive(true)
+                .setTcpNoDelay(true)
                 .build();
-        this.client = HttpAsyncClients.custom()
-                .setConnectionManager(pool)
-                .setIOReactorConfig(IOReactorConfig.custom()
-                        .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
-                        .setSoKeepAlive(true)
-                        .setTcpNoDelay(true)
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
-                        .setResponseTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
-                        .build())
-                .setVersionPolicy(version)
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .evictIdleConnections(TimeValue.ofMinutes(1))
+        RequestConfig requests = RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
+                .setResponseTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
                 .build();
+        ConnectionConfig connections = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofMilliseconds(http.connectTimeoutMs()))
+                .setSocketTimeout(Timeout.ofMilliseconds(http.responseTimeoutMs()))
+                .setValidateAfterInactivity(TimeValue.ofSeconds(10))
+                .setTimeToLive(TimeValue.ofMinutes(10))
+                .build();
+        if (http.http2() && cleartext) {
+            // h2c with prior knowledge: every call is a stream on one multiplexed connection per host
+            this.client = HttpAsyncClients.customHttp2()
+                    .setIOReactorConfig(reactor)
+                    .setH2Config(H2Config.custom().setPushEnabled(false).setInitialWindowSize(1 << 20).build())
+                    .setDefaultConnectionConfig(connections)
+                    .setDefaultRequestConfig(requests)
+                    .disableAutomaticRetries()
+                    .disableRedirectHandling()
+                    .disableCookieManagement()
+                    .evictIdleConnections(TimeValue.ofMinutes(1))
+                    .build();
+        } else {
+            PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(http.maxConnections())
+                    .setMaxConnPerRoute(http.maxConnections())
+                    .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                    .setDefaultConnectionConfig(connections)
+                    // HTTP/2 over TLS when the server offers it in ALPN, else HTTP/1.1 with keep-alive
+                    .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(http.http2()
+                            ? HttpVersionPolicy.NEGOTIATE : HttpVersionPolicy.FORCE_HTTP_1).build())
+                    .build();
+            this.client = HttpAsyncClients.custom()
+                    .setConnectionManager(pool)
+                    .setIOReactorConfig(reactor)
+                    .setDefaultRequestConfig(requests)
+                    .disableAutomaticRetries()
+                    .disableRedirectHandling()
+                    .disableCookieManagement()
+                    .evictIdleConnections(TimeValue.ofMinutes(1))
+                    .build();
+        }
         client.start();
     }
 
@@ -131,11 +146,6 @@ public final class ProviderTransport implements AutoCloseable {
         }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> deadline.cancel(false));
         return result;
-    }
-
-    /** Calls waiting for or holding a pooled connection. */
-    public int leased() {
-        return pool.getTotalStats().getLeased();
     }
 
     static boolean isTimeout(Throwable t) {

@@ -56,10 +56,14 @@ public final class PipelineHarness implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         this.producer = new KafkaProducer<>(p);
     }
 
-    /** A catalog with one provider of each kind, all served by the simulator at {@code simBase}. */
+    /**
+     * A catalog with one provider of each kind, all served by the simulator at {@code simBase}:
+     * Ollama over HTTP/1.1 (as local servers usually are), the others over h2c.
+     */
     public static String fourProviders(String simBase, String extraGuards) {
         return """
                 topics:
@@ -73,12 +77,12 @@ public final class PipelineHarness implements AutoCloseable {
                   openai:
                     kind: openai
                     baseUrl: %1$s/v1
-                    http: {maxConnections: 256, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 256, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                   anthropic:
                     kind: anthropic
                     baseUrl: %1$s/anthropic
-                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 64, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                   ollama:
                     kind: ollama
@@ -88,7 +92,7 @@ public final class PipelineHarness implements AutoCloseable {
                   gemini:
                     kind: gemini
                     baseUrl: %1$s/gemini
-                    http: {maxConnections: 64, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
+                    http: {maxConnections: 64, http2: true, connectTimeoutMs: 1000, responseTimeoutMs: 5000}
                     %2$s
                 models:
                   gpt-a: {provider: openai, contextWindow: 8192, maxOutputTokens: 1024, price: {inputPerMTok: 1.0, outputPerMTok: 2.0}}
