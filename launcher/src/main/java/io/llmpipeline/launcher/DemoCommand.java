@@ -71,7 +71,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("%-18s %-8s NO RESULT: %s%n", request.getRequestId(), request.getPriority(), error);
             return;
         }
-        if (result.getStatus() == ResultStatus.OK) {
+        if (result.getStatus() == ResultStatus.OK && result.getCacheHit()) {
+            System.out.printf("%-18s %-8s %-16s %-13s cache hit, saved %d tokens $%s  %5d ms  %s%n", request.getRequestId(),
+                    request.getPriority(), request.getTaskType(), result.getModel(), result.getSavedTokens(),
+                    CostCalculator.formatUsd(result.getSavedCostMicros()), result.getLatencyMs(), abbreviate(result.getOutput()));
+        } else if (result.getStatus() == ResultStatus.OK) {
             System.out.printf("%-18s %-8s %-16s %-13s %4d in %4d out  $%s  %5d ms  %s%n", request.getRequestId(),
                     request.getPriority(), request.getTaskType(), result.getModel(), result.getUsage().getInputTokens(),
                     result.getUsage().getOutputTokens(), CostCalculator.formatUsd(result.getCostMicros()),
@@ -87,6 +91,9 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, long[]> byTenant = new TreeMap<>();
         for (LlmResult result : results) {
             if (result.getStatus() != ResultStatus.OK) {
+                continue;
+            }
+            if (result.getCacheHit()) {
                 continue;
             }
             long[] m = byModel.computeIfAbsent(result.getModel(), k -> new long[4]);
@@ -109,8 +116,10 @@ final class DemoCommand implements Callable<Integer> {
         long billed = invocations.stream().filter(InvocationEvent::getBilled).count();
         long ledger = invocations.stream().mapToLong(InvocationEvent::getCostMicros).sum();
         long errors = results.stream().filter(r -> r.getStatus() == ResultStatus.ERROR).count();
-        System.out.printf("Invocation events: %d (%d billed), ledger total $%s; error results: %d%n",
-                invocations.size(), billed, CostCalculator.formatUsd(ledger), errors);
+        long hits = results.stream().filter(LlmResult::getCacheHit).count();
+        long saved = results.stream().mapToLong(LlmResult::getSavedCostMicros).sum();
+        System.out.printf("Invocation events: %d (%d billed), ledger total $%s; answered from the cache: %d (saved $%s); error results: %d%n",
+                invocations.size(), billed, CostCalculator.formatUsd(ledger), hits, CostCalculator.formatUsd(saved), errors);
     }
 
     private static String abbreviate(String text) {

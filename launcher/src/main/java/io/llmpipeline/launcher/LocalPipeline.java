@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
@@ -56,6 +58,7 @@ public final class LocalPipeline implements AutoCloseable {
                 TopicPlan.create(admin, catalog.topics());
             }
             router = track(Router.start(catalog, bootstrapServers, options.workDir().resolve("router-state"), Map.of()));
+            awaitRunning(router, Duration.ofSeconds(90));
             for (int i = 0; i < options.workers(); i++) {
                 if (options.workerHeapMb() > 0) {
                     workerProcesses.add(track(WorkerProcess.start(catalog, bootstrapServers,
@@ -75,6 +78,23 @@ public final class LocalPipeline implements AutoCloseable {
 
     public static LocalPipeline start(Options options) {
         return new LocalPipeline(options);
+    }
+
+    /** Requests sent before the router's first rebalance would wait it out; a demo or bench should not time that. */
+    private static void awaitRunning(Router router, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (router.streams().state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !router.streams().state().isRunningOrRebalancing()
+                    && router.streams().state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("router did not reach RUNNING within " + timeout + ": " + router.streams().state());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the router", e);
+            }
+        }
     }
 
     private <T extends AutoCloseable> T track(T component) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class WorkerStatsFileTest {
     @Test
     void shouldWriteOneLineOfSortedKeyValuePairsWithBreakerFiguresPerModel() {
-        WorkerStats stats = new WorkerStats(3, 5012, 2, 5100, 10_000, 9_990, 10, 0, 0, 4, 7, 2,
+        WorkerStats stats = new WorkerStats(3, 5012, 2, 5100, 0, 0, 10_000, 9_990, 10, 0, 0, 4, 7, 2,
                 Map.of("gpt-4o-mini", 10_000L), Map.of("gpt-4o-mini", 20L), Map.of("gpt-4o-mini", "OPEN"));
         String line = WorkerStatsFile.format(stats, 301, 512);
         assertThat(line).endsWith("\n").doesNotContain("\n\n");
