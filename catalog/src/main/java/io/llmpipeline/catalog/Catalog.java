@@ -24,6 +24,25 @@ public final class Catalog {
      * The same catalog with every topic name, the router's application id and the worker's group
      * prefixed, so several pipelines (or tests) share one broker without seeing each other.
      */
+    /** A changed copy, validated again: a change that breaks the catalog is refused like a bad file. */
+    public Catalog with(java.util.function.UnaryOperator<PipelineConfig> change) {
+        PipelineConfig changed = change.apply(config);
+        java.util.List<ConfigProblem> problems = CatalogValidator.validate(changed);
+        if (!problems.isEmpty()) {
+            throw new CatalogException("(changed in code)", problems);
+        }
+        return new Catalog(changed);
+    }
+
+    /** The same catalog with the given partitions per priority band. */
+    public Catalog withBands(java.util.Map<io.llmpipeline.schemas.Priority, Integer> bands) {
+        TopicsConfig t = config.topics();
+        TopicsConfig topics = new TopicsConfig(t.requests(), t.assigned(), t.results(), t.invocations(), t.providerHealth(),
+                t.budgetAlerts(), t.dlq(), bands, t.partitions(), t.replicationFactor());
+        return with(c -> new PipelineConfig(topics, c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
+                c.router(), c.worker()));
+    }
+
     public Catalog withNamePrefix(String prefix) {
         TopicsConfig t = config.topics();
         TopicsConfig topics = new TopicsConfig(prefix + t.requests(), prefix + t.assigned(), prefix + t.results(),

@@ -42,11 +42,24 @@ public final class CatalogLoader {
     }
 
     public static Catalog load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    public static Catalog load(Path file, Function<String, String> env) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), System::getenv);
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), env);
         } catch (IOException e) {
             throw new CatalogException(file.toString(), List.of(new ConfigProblem("", "cannot read file: " + e)));
         }
+    }
+
+    /** Environment variable naming the pipeline.yaml of a service; unset or blank means the bundled demo catalog. */
+    public static final String CONFIG_VARIABLE = "PIPELINE_CONFIG";
+
+    /** The catalog a service started from the environment uses (docker-compose, the *Main classes). */
+    public static Catalog fromEnvironment() {
+        String path = System.getenv(CONFIG_VARIABLE);
+        return path == null || path.isBlank() ? loadDefault() : load(Path.of(path));
     }
 
     /** The bundled demo catalog. */
@@ -55,9 +68,14 @@ public final class CatalogLoader {
     }
 
     public static Catalog loadResource(String resource) {
+        return loadResource(resource, System::getenv);
+    }
+
+    /** A class-path catalog with {@code ${NAME}} taken from {@code env} (the launcher points the simulator's URL). */
+    public static Catalog loadResource(String resource, Function<String, String> env) {
         try (InputStream in = Objects.requireNonNull(CatalogLoader.class.getClassLoader().getResourceAsStream(resource),
                 () -> resource + " is not on the class path")) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + resource, System::getenv);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + resource, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,6 +24,11 @@ final class CatalogValidator {
         positive("cache.ttlSeconds", config.cache().ttlSeconds(), problems);
         positive("cache.maxEntryBytes", config.cache().maxEntryBytes(), problems);
         positive("cache.inFlightTimeoutSeconds", config.cache().inFlightTimeoutSeconds(), problems);
+        positive("cache.compressAboveBytes", config.cache().compressAboveBytes(), problems);
+        positive("router.commitIntervalMs", config.router().commitIntervalMs(), problems);
+        if (config.budgets().alertThresholds().stream().distinct().count() != config.budgets().alertThresholds().size()) {
+            problems.add(new ConfigProblem("budgets.alertThresholds", "lists a threshold twice"));
+        }
         String guarantee = config.router().processingGuarantee();
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             problems.add(new ConfigProblem("router.processingGuarantee",
@@ -171,6 +176,15 @@ final class CatalogValidator {
                 if (route.shadow().sampleRate() < 0 || route.shadow().sampleRate() > 1) {
                     problems.add(new ConfigProblem(path + ".shadow.sampleRate", "must be between 0 and 1"));
                 }
+                if (route.candidates().contains(route.shadow().model())) {
+                    problems.add(new ConfigProblem(path + ".shadow.model", "'" + route.shadow().model()
+                            + "' is already a candidate of this route; a shadow compares another model"));
+                }
+            }
+            if (route.strategy() == Strategy.CAPABILITY && route.candidates().stream().map(config.models()::get)
+                    .filter(java.util.Objects::nonNull).noneMatch(m -> m.tier() >= route.minTier())) {
+                problems.add(new ConfigProblem(path + ".minTier", "no candidate reaches tier " + route.minTier()
+                        + "; lower minTier or add a more capable model"));
             }
         }
         if (!config.models().isEmpty() && !seen.contains("")) {
@@ -188,6 +202,8 @@ final class CatalogValidator {
             }
             if (limit.key() == null || limit.key().isBlank()) {
                 problems.add(new ConfigProblem(path + ".key", "missing; expected a name, or * for each one separately"));
+            } else if (limit.scope() != null) {
+                budgetKey(path + ".key", limit, config, problems);
             }
             if (limit.limitUsd() == null || limit.limitUsd().signum() <= 0) {
                 problems.add(new ConfigProblem(path + ".limitUsd", "must be a positive amount of US dollars"));
@@ -201,9 +217,41 @@ final class CatalogValidator {
                 problems.add(new ConfigProblem("budgets.alertThresholds[" + i + "]", threshold + " is not a percentage 1 to 100"));
             }
         }
+        positive("budgets.reservationTimeoutSeconds", config.budgets().reservationTimeoutSeconds(), problems);
         double cutoff = config.budgets().lowPriorityCutoff();
         if (cutoff <= 0 || cutoff > 1) {
             problems.add(new ConfigProblem("budgets.lowPriorityCutoff", "must be above 0 and at most 1"));
+        }
+    }
+
+    private static void budgetKey(String path, BudgetLimit limit, PipelineConfig config, List<ConfigProblem> problems) {
+        String key = limit.key();
+        if (key.equals("*")) {
+            return;
+        }
+        switch (limit.scope()) {
+            case PROVIDER -> {
+                if (!config.providers().containsKey(key)) {
+                    problems.add(new ConfigProblem(path, "'" + key + "' is not a provider in this file; expected * or one of "
+                            + new java.util.TreeSet<>(config.providers().keySet())));
+                }
+            }
+            case MODEL -> modelRef(path, key, config, problems);
+            case TENANT_PROVIDER -> {
+                int slash = key.indexOf('/');
+                if (slash <= 0 || slash == key.length() - 1) {
+                    problems.add(new ConfigProblem(path, "'" + key + "' is not tenant/provider; expected e.g. acme/openai, acme/*, */openai or *"));
+                } else {
+                    String provider = key.substring(slash + 1);
+                    if (!provider.equals("*") && !config.providers().containsKey(provider)) {
+                        problems.add(new ConfigProblem(path, "'" + provider + "' is not a provider in this file; expected * or one of "
+                                + new java.util.TreeSet<>(config.providers().keySet())));
+                    }
+                }
+            }
+            case TENANT -> {
+                // any tenant name
+            }
         }
     }
 

@@ -38,6 +38,32 @@ public final class PriorityBands {
         return new PriorityBands(bands);
     }
 
+    /**
+     * Spreads {@code partitions} over the priorities: one each, NORMAL gets half of the rest and the
+     * other bands share the remainder, so the busiest band has the most consumers.
+     */
+    public static Map<Priority, Integer> spread(int partitions) {
+        Priority[] all = Priority.values();
+        if (partitions < all.length) {
+            throw new IllegalArgumentException("need at least " + all.length + " partitions, one per priority; got " + partitions);
+        }
+        Map<Priority, Integer> bands = new EnumMap<>(Priority.class);
+        for (Priority priority : all) {
+            bands.put(priority, 1);
+        }
+        int rest = partitions - all.length;
+        int normalShare = rest / 2;
+        bands.merge(Priority.NORMAL, normalShare, Integer::sum);
+        rest -= normalShare;
+        for (int i = 0; rest > 0; i = (i + 1) % all.length) {
+            if (all[i] != Priority.NORMAL) {
+                bands.merge(all[i], 1, Integer::sum);
+                rest--;
+            }
+        }
+        return bands;
+    }
+
     public int totalPartitions() {
         return byPartition.length;
     }

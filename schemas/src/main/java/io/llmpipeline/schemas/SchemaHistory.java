@@ -37,18 +37,22 @@ public final class SchemaHistory {
         return cache;
     }
 
+    /** Every index on the class path counts, so each jar (or test) can ship its own history. */
     private static List<String> listedVersions(ClassLoader loader) {
-        try (InputStream in = loader.getResourceAsStream(INDEX)) {
-            if (in == null) {
-                return List.of();
+        List<String> entries = new java.util.ArrayList<>();
+        try {
+            for (java.net.URL index : java.util.Collections.list(loader.getResources(INDEX))) {
+                try (InputStream in = index.openStream()) {
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                            .map(String::strip)
+                            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                            .forEach(entries::add);
+                }
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + INDEX, e);
         }
+        return entries;
     }
 
     private static Schema parse(ClassLoader loader, String resource) {

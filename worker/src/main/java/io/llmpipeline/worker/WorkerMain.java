@@ -14,7 +14,8 @@ import io.llmpipeline.catalog.CatalogLoader;
  * Runs one worker until the process is stopped. Environment: {@code KAFKA_BOOTSTRAP_SERVERS}
  * (default localhost:9092), {@code PIPELINE_CONFIG} (a pipeline.yaml path; default the bundled
  * demo catalog), {@code WORKER_ID} (default a random id; keep it stable across restarts so a
- * restarted worker fences its predecessor's open transaction at once).
+ * restarted worker fences its predecessor's open transaction at once), {@code WORKER_STATS_FILE}
+ * (optional: a file the worker's figures are written to twice a second, for a parent process).
  */
 public final class WorkerMain {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -33,9 +34,15 @@ public final class WorkerMain {
             catalog = catalog.withNamePrefix(prefix);
         }
         Worker worker = Worker.start(catalog, bootstrap, workerId);
+        String statsPath = System.getenv("WORKER_STATS_FILE");
+        WorkerStatsFile statsFile = statsPath == null || statsPath.isBlank() ? null
+                : WorkerStatsFile.start(Path.of(statsPath), worker::stats);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
+            if (statsFile != null) {
+                statsFile.close();
+            }
             stop.countDown();
         }, "worker-shutdown"));
         LOG.info("worker {} running against {}", workerId, bootstrap);

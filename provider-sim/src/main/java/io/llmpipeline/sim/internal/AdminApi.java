@@ -3,6 +3,7 @@ package io.llmpipeline.sim.internal;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -15,9 +16,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
 import io.llmpipeline.sim.FaultScript;
+import io.llmpipeline.sim.FaultScripts;
 
 /**
  * Control of a running simulator: {@code PUT /_sim/faults/{model}} (a FaultScript as JSON),
+ * {@code PUT /_sim/faults} (a map model -> script, replacing all),
  * {@code GET /_sim/faults}, {@code DELETE /_sim/faults}, {@code GET /_sim/stats},
  * {@code DELETE /_sim/stats} (reset), {@code GET /_sim/health}.
  */
@@ -54,6 +57,23 @@ public final class AdminApi {
             if (HttpMethod.DELETE.is(method)) {
                 scripts.clear();
                 return reply(response, callback, 204, null);
+            }
+            if (HttpMethod.PUT.is(method)) {
+                Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((body, failure) -> {
+                    if (failure != null) {
+                        callback.failed(failure);
+                        return;
+                    }
+                    try {
+                        Map<String, FaultScript> all = FaultScripts.parse(body, "PUT /_sim/faults");
+                        scripts.clear();
+                        all.forEach(scripts::put);
+                        reply(response, callback, 200, Json.string(Json.MAPPER.valueToTree(scripts.scripts())));
+                    } catch (IllegalArgumentException e) {
+                        reply(response, callback, 400, problem(e.getMessage()));
+                    }
+                });
+                return true;
             }
         }
         if (path.startsWith(FAULTS + "/") && HttpMethod.PUT.is(method)) {

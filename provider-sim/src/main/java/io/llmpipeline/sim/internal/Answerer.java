@@ -1,8 +1,6 @@
 package io.llmpipeline.sim.internal;
 
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.knuddels.jtokkit.api.Encoding;
@@ -53,15 +51,7 @@ public final class Answerer {
         int promptTokens = Tokens.promptTokens(encoding, call.messages());
         int cached = Math.min(script.cachedPromptTokens(), promptTokens);
         String id = Long.toHexString(0x5100000000000000L | ids.incrementAndGet());
-        return new Completion(id, call.model(), text, pieces(text), promptTokens, cached, count, truncated,
+        return new Completion(id, call.model(), text, promptTokens, cached, count, truncated,
                 clock.instant().getEpochSecond());
-    }
-
-    /** Splits before each space so each delta is a word with its leading space. */
-    static List<String> pieces(String text) {
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        return Arrays.asList(text.split("(?= )"));
     }
 }

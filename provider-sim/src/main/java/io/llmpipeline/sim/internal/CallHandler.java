@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
@@ -169,6 +170,16 @@ public final class CallHandler {
                 request.addFailureListener(failure -> {
                     hanging.remove(callback);
                     callback.failed(failure);
+                });
+                // a hung upstream sends nothing, not even an error page: on HTTP/1.1 drop the connection at
+                // the idle timeout (on h2 closing would kill the other streams, so Jetty's default applies)
+                request.addIdleTimeoutListener(timeout -> {
+                    if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
+                        hanging.remove(callback);
+                        request.getConnectionMetaData().getConnection().getEndPoint().close();
+                        callback.failed(timeout);
+                    }
+                    return true;
                 });
             }
             case Answer.Drop drop -> later(delayMs, () -> {

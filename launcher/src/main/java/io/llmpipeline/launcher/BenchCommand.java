@@ -1,0 +1,166 @@
+package io.llmpipeline.launcher;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.llmpipeline.catalog.PriorityBands;
+import io.llmpipeline.client.LlmClient;
+import io.llmpipeline.client.Requests;
+import io.llmpipeline.schemas.GenerationParams;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.Priority;
+import io.llmpipeline.sim.FaultScript;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "A load run through the whole local pipeline. The last line is machine-readable key=value pairs.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--requests", defaultValue = "20000", description = "Requests to send (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--concurrency", defaultValue = "1000", description = "Requests outstanding at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--provider-latency-ms", defaultValue = "0", description = "Simulated provider latency (default: ${DEFAULT-VALUE}).")
+    int providerLatencyMs;
+
+    @Option(names = "--partitions", description = "Partitions of the request topics, spread over the priority bands (default: the catalog's).")
+    Integer partitions;
+
+    @Option(names = "--warmup", defaultValue = "2000", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
+            description = "none, primary-down (the primary model hard down, fallback healthy: a healthy baseline run, then the "
+                    + "same load with the fault) or rate-limit-storm (the provider allows --rpm-limit per minute and answers 20%% "
+                    + "of calls 429 with Retry-After) (default: ${DEFAULT-VALUE}).")
+    String scenarioName;
+
+    @Option(names = "--rpm-limit", defaultValue = "1200",
+            description = "rate-limit-storm: the provider's requests per minute, known to the catalog (default: ${DEFAULT-VALUE}).")
+    int rpmLimit;
+
+    @Option(names = "--worker-heap-mb", defaultValue = "512",
+            description = "The worker runs in its own JVM with this heap limit; 0 runs it inside the launcher (default: ${DEFAULT-VALUE}).")
+    int workerHeapMb;
+
+    @Option(names = "--distinct-prompts", paramLabel = "K",
+            description = "Cache-hit path: first K distinct cacheable prompts (cache misses, measured as such), "
+                    + "then --requests requests over those K prompts (cache hits).")
+    Integer distinctPrompts;
+
+    @Override
+    public Integer call() throws Exception {
+        WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
+        BenchScenario scenario = BenchScenario.parse(scenarioName);
+        LocalPipeline.Options options = common.options("bench").withWorkerProcesses(1, workerHeapMb)
+                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit));
+        if (partitions != null) {
+            options = options.withAdjust(catalog -> catalog.withBands(PriorityBands.spread(partitions)));
+        }
+        try (LocalPipeline pipeline = LocalPipeline.start(options);
+             LlmClient client = LlmClient.connect(pipeline.catalog(), pipeline.bootstrapServers())) {
+            pipeline.simulator().script("*", FaultScript.none().withLatency(providerLatencyMs, 0));
+            int bandPartitions = pipeline.catalog().bands().totalPartitions();
+            System.err.printf("bench: %d requests, concurrency %d, provider latency %d ms, %d partitions, scenario %s, worker %s, Kafka at %s%n",
+                    requests, concurrency, providerLatencyMs, bandPartitions, scenario.label(),
+                    workerHeapMb > 0 ? "in its own JVM with -Xmx" + workerHeapMb + "m" : "in this JVM", pipeline.bootstrapServers());
+
+            double ceiling = KafkaCeiling.measure(pipeline.bootstrapServers(), "bench.ceiling." + System.nanoTime(),
+                    bandPartitions, Math.max(requests, 20_000), encodedSize());
+            // the storm's limit is in the catalog from the start: a warm-up would spend the first minute's allowance
+            int warmup = scenario == BenchScenario.RATE_LIMIT_STORM ? 0 : this.warmup;
+            if (warmup > 0) {
+                LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
+            }
+            LoadGenerator.Outcome baseline = null;
+            if (scenario == BenchScenario.PRIMARY_DOWN) {
+                baseline = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("h" + i), "healthy");
+            }
+            String primary = BenchScenario.primaryModel(pipeline.catalog(), TASK_TYPE);
+            Thread.sleep(1_000); // let the worker process report its calls so far
+            long primaryCallsBeforeFault = pipeline.workerFigures().calls(primary);
+            scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
+            pipeline.simulator().resetStats();
+            LoadGenerator.Outcome misses = null;
+            LoadGenerator.Outcome outcome;
+            if (distinctPrompts == null) {
+                outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("b" + i), "bench ");
+            } else {
+                misses = LoadGenerator.run(client, distinctPrompts, concurrency, Duration.ofMinutes(5),
+                        i -> cacheable(i), "misses");
+                outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5),
+                        i -> cacheable(i % distinctPrompts), "hits  ");
+            }
+            long providerCalls = pipeline.simulator().stats().totalCalls();
+            Thread.sleep(1_000); // the worker process writes its figures twice a second
+            WorkerFigures workers = pipeline.workerFigures();
+
+            System.out.printf(Locale.ROOT, "%nend-to-end: %d requests in %.1f s = %.0f req/s; latency p50 %.1f ms, p99 %.1f ms; %d failed%n",
+                    outcome.requests(), outcome.seconds(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), outcome.failed());
+            System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
+            System.out.printf(Locale.ROOT, "provider calls: %d; worker: %d calls in flight at most, heap peak %d MB%n",
+                    providerCalls, workers.inFlightMax(), workers.heapUsedPeakMb());
+            StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
+                    "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d",
+                    outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
+            last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d", workers.inFlightMax(), workers.heapUsedPeakMb()));
+            if (scenario == BenchScenario.PRIMARY_DOWN) {
+                long openedAt = workers.breakerOpenAfterCalls(primary);
+                long afterFault = openedAt < 0 ? -1 : openedAt - primaryCallsBeforeFault;
+                double added = outcome.p99Ms() - baseline.p99Ms();
+                System.out.printf(Locale.ROOT, "primary %s down: breaker opened after %d calls to the down model; p99 %.1f ms vs %.1f ms healthy (%+.1f ms)%n",
+                        primary, afterFault, outcome.p99Ms(), baseline.p99Ms(), added);
+                last.append(String.format(Locale.ROOT, " breaker_open_after_calls=%d baseline_p99_ms=%.1f added_p99_ms=%.1f",
+                        afterFault, baseline.p99Ms(), added));
+            }
+            if (scenario == BenchScenario.RATE_LIMIT_STORM) {
+                var stats = pipeline.simulator().stats();
+                int maxRpm = stats.models().keySet().stream().mapToInt(stats::maxRequestsPerMinute).max().orElse(0);
+                long throttled = stats.models().keySet().stream().mapToLong(m -> stats.callsWithStatus(m, 429)).sum();
+                System.out.printf(Locale.ROOT, "rate-limit storm: provider saw at most %d requests in any minute (limit %d); %d calls answered 429%n",
+                        maxRpm, rpmLimit, throttled);
+                last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d", maxRpm, rpmLimit, throttled));
+            }
+            if (misses != null) {
+                System.out.printf(Locale.ROOT, "cache misses: %d distinct prompts at %.0f req/s (p50 %.1f ms); hits: %d of %d at %.0f req/s = %.1fx%n",
+                        misses.requests(), misses.throughput(), misses.p50Ms(), outcome.cacheHits(), outcome.requests(),
+                        outcome.throughput(), outcome.throughput() / misses.throughput());
+                last.append(String.format(Locale.ROOT, " cache_hits=%d miss_throughput_rps=%.1f hit_to_miss_ratio=%.2f",
+                        outcome.cacheHits(), misses.throughput(), outcome.throughput() / misses.throughput()));
+            }
+            System.out.println(last);
+            long failed = outcome.failed() + (misses == null ? 0 : misses.failed());
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** Task type of every bench request: the bundled catalog's default route. */
+    static final String TASK_TYPE = "chat";
+
+    private static LlmRequest request(String id) {
+        Priority priority = Priority.values()[Math.floorMod(id.hashCode(), Priority.values().length)];
+        return Requests.chat("bench", TASK_TYPE, priority, "Benchmark prompt " + id + ": say something short.")
+                .setRequestId(id + "-" + System.nanoTime())
+                .setParams(GenerationParams.newBuilder().setMaxTokens(32).build())
+                .build();
+    }
+
+    /** Deterministic (temperature 0), so the conservative cache policy caches it; unique id, shared prompt. */
+    private static LlmRequest cacheable(int prompt) {
+        return Requests.chat("bench", TASK_TYPE, Priority.NORMAL, "Cacheable benchmark prompt #" + prompt + ": say something short.")
+                .setRequestId("c" + prompt + "-" + System.nanoTime())
+                .setParams(GenerationParams.newBuilder().setMaxTokens(32).setTemperature(0.0).build())
+                .build();
+    }
+
+    private static int encodedSize() {
+        return io.llmpipeline.schemas.Codecs.REQUEST.encode(request("size")).length;
+    }
+}

@@ -1,0 +1,69 @@
+package io.llmpipeline.launcher;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import io.llmpipeline.client.LlmClient;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ResultStatus;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A closed-loop load: keeps {@code concurrency} requests outstanding until {@code requests} have
+ * their results, timing each from submit to result.
+ */
+final class LoadGenerator {
+    private LoadGenerator() {
+    }
+
+    record Outcome(long requests, long failed, long cacheHits, double seconds, Histogram latencyMicros) {
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double p50Ms() {
+            return latencyMicros.getValueAtPercentile(50) / 1000.0;
+        }
+
+        double p99Ms() {
+            return latencyMicros.getValueAtPercentile(99) / 1000.0;
+        }
+    }
+
+    static Outcome run(LlmClient client, int requests, int concurrency, Duration timeout, IntFunction<LlmRequest> request,
+                       String label) throws InterruptedException {
+        Semaphore outstanding = new Semaphore(concurrency);
+        Histogram latency = new ConcurrentHistogram(3_600_000_000L, 3);
+        AtomicLong failed = new AtomicLong();
+        AtomicLong hits = new AtomicLong();
+        long start = System.nanoTime();
+        try (ProgressBar progress = new ProgressBarBuilder().setTaskName(label).setInitialMax(requests)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            for (int i = 0; i < requests; i++) {
+                outstanding.acquire();
+                long sent = System.nanoTime();
+                client.submit(request.apply(i), timeout).whenComplete((LlmResult result, Throwable error) -> {
+                    latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                    if (error != null || result.getStatus() != ResultStatus.OK) {
+                        failed.incrementAndGet();
+                    } else if (result.getCacheHit()) {
+                        hits.incrementAndGet();
+                    }
+                    progress.step();
+                    outstanding.release();
+                });
+            }
+            outstanding.acquire(concurrency);
+        }
+        return new Outcome(requests, failed.get(), hits.get(), (System.nanoTime() - start) / 1e9, latency);
+    }
+}

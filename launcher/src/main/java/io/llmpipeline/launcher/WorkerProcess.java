@@ -1,0 +1,93 @@
+package io.llmpipeline.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.CatalogWriter;
+
+/**
+ * A worker in its own JVM with its own heap limit, as it runs in production: the bench measures
+ * its heap and calls in flight apart from the broker, router and simulator sharing the launcher's
+ * JVM. It reads the same catalog (written to a file) and reports through {@code WORKER_STATS_FILE}.
+ */
+final class WorkerProcess implements AutoCloseable {
+    private final Process process;
+    private final Path statsFile;
+
+    private WorkerProcess(Process process, Path statsFile) {
+        this.process = process;
+        this.statsFile = statsFile;
+    }
+
+    static WorkerProcess start(Catalog catalog, String bootstrapServers, Path dir, String workerId, int heapMb) {
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("pipeline.yaml");
+            Files.writeString(config, CatalogWriter.toYaml(catalog), StandardCharsets.UTF_8);
+            Path stats = dir.resolve("stats.txt");
+            Files.deleteIfExists(stats);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC",
+                    "--enable-native-access=ALL-UNNAMED", "-Dllm.log.dir=" + dir.toAbsolutePath()));
+            if (Runtime.version().feature() >= 24) {
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.llmpipeline.worker.WorkerMain"));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("console.log").toFile());
+            Map<String, String> env = builder.environment();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+            env.put("PIPELINE_CONFIG", config.toAbsolutePath().toString());
+            env.put("WORKER_ID", workerId);
+            env.put("WORKER_STATS_FILE", stats.toAbsolutePath().toString());
+            return new WorkerProcess(builder.start(), stats);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a worker process in " + dir, e);
+        }
+    }
+
+    /** The latest figures the worker wrote (empty until its first report). */
+    Map<String, String> figures() {
+        Map<String, String> figures = new HashMap<>();
+        try {
+            if (Files.exists(statsFile)) {
+                for (String pair : Files.readString(statsFile, StandardCharsets.UTF_8).strip().split(" ")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable report is an empty one
+        }
+        return figures;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: the worker commits what it finished and writes its last figures
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

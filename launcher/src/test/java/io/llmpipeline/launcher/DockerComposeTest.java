@@ -1,0 +1,52 @@
+package io.llmpipeline.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * No Docker engine runs here, so compose cannot start; check what can be checked without one.
+ * SnakeYAML's full loader is used because it resolves the {@code <<:} merge keys compose relies on.
+ */
+class DockerComposeTest {
+    private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws Exception {
+        Map<String, Object> root = new Yaml().load(Files.readString(COMPOSE));
+        return (Map<String, Map<String, Object>>) root.get("services");
+    }
+
+    @Test
+    void shouldParseAndNameEveryService() throws Exception {
+        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "worker");
+    }
+
+    @Test
+    void shouldStartEachServiceWithAMainClassThatExists() throws Exception {
+        for (String service : List.of("topics", "provider-sim", "router", "worker")) {
+            String mainClass = ((List<?>) services().get(service).get("command")).get(0).toString();
+            assertThat(Class.forName(mainClass).getMethod("main", String[].class)).as(service).isNotNull();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldPointEveryKafkaClientAtTheBrokerService() throws Exception {
+        var services = services();
+        Map<String, Object> kafkaEnv = (Map<String, Object>) services.get("kafka").get("environment");
+        assertThat(kafkaEnv.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo(1);
+        for (String service : List.of("router", "worker")) {
+            Map<String, Object> env = (Map<String, Object>) services.get(service).get("environment");
+            assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).as(service).isEqualTo("kafka:9092");
+            assertThat(env.get("LLM_SIM_URL")).as(service).isEqualTo("http://provider-sim:8089");
+        }
+        assertThat(services.get("topics").get("command").toString()).contains("kafka:9092");
+    }
+}

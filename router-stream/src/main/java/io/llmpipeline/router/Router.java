@@ -1,0 +1,120 @@
+package io.llmpipeline.router;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.RouterConfig;
+
+/** A running router instance. Several instances with the same catalog share the work by partitions. */
+public final class Router implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private final KafkaStreams streams;
+
+    private Router(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * Builds the topology and starts it. Topics must exist (see {@code TopicPlan.create}).
+     *
+     * @param streamsOverrides Kafka Streams settings applied last (tests shorten intervals with them)
+     */
+    public static Router start(Catalog catalog, String bootstrapServers, Path stateDir, Map<String, Object> streamsOverrides) {
+        createStatsTopic(catalog, bootstrapServers);
+        KafkaStreams streams = new KafkaStreams(RouterTopology.build(catalog, Clock.systemUTC()),
+                properties(catalog, bootstrapServers, stateDir, streamsOverrides));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("router stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return new Router(streams);
+    }
+
+    /** The router's own compacted topic of model statistics; created here because only the router uses it. */
+    private static void createStatsTopic(Catalog catalog, String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            String topic = RouterTopology.statsTopic(catalog);
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, catalog.topics().replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+            // global tables refuse to start on a topic whose partitions have no leader yet
+            awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the model statistics topic: " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the model statistics topic", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating the model statistics topic", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not visible yet: retry until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static Properties properties(Catalog catalog, String bootstrapServers, Path stateDir, Map<String, Object> overrides) {
+        RouterConfig config = catalog.config().router();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) catalog.topics().replicationFactor());
+        if (overrides != null) {
+            props.putAll(overrides);
+        }
+        return props;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

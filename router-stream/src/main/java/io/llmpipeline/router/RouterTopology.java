@@ -1,0 +1,220 @@
+package io.llmpipeline.router;
+
+import java.time.Clock;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import io.llmpipeline.catalog.BudgetsConfig;
+import io.llmpipeline.catalog.CacheConfig;
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.router.internals.BandPartitioner;
+import io.llmpipeline.router.internals.BudgetReconcile;
+import io.llmpipeline.router.internals.BudgetReservation;
+import io.llmpipeline.router.internals.BudgetScopes;
+import io.llmpipeline.router.internals.BudgetStage;
+import io.llmpipeline.router.internals.CacheEntry;
+import io.llmpipeline.router.internals.CacheFill;
+import io.llmpipeline.router.internals.CacheKeys;
+import io.llmpipeline.router.internals.CacheLookup;
+import io.llmpipeline.router.internals.InFlight;
+import io.llmpipeline.router.internals.JsonSerde;
+import io.llmpipeline.router.internals.Ledger;
+import io.llmpipeline.router.internals.LenientSerde;
+import io.llmpipeline.router.internals.ModelAssignment;
+import io.llmpipeline.router.internals.ModelStats;
+import io.llmpipeline.router.internals.ModelStatsAggregation;
+import io.llmpipeline.router.internals.Outlets;
+import io.llmpipeline.router.internals.PromptCompression;
+import io.llmpipeline.router.internals.ShadowSampling;
+import io.llmpipeline.router.internals.RecordDecoder;
+import io.llmpipeline.router.internals.RequestValidation;
+import io.llmpipeline.router.internals.Reservation;
+import io.llmpipeline.router.internals.Step;
+import io.llmpipeline.schemas.Codecs;
+import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.LlmResult;
+
+/**
+ * The router's Kafka Streams topology: decode, validate, compress (if asked), answer from the cache
+ * or wait for an identical request in flight (by cache key), assign a model, sample shadows, reserve
+ * budget (tenant scopes, then provider and model scopes, each on its own partition key), and write
+ * the assignment into the request's priority band on the assigned topic. Every refusal is a terminal result on the
+ * results topic; every undecodable record goes to the dead-letter topic. Invocation events flow back
+ * to reconcile the budgets.
+ */
+public final class RouterTopology {
+    private final Catalog catalog;
+    private final Clock clock;
+    private final StreamsBuilder builder = new StreamsBuilder();
+    private final Outlets outlets;
+    private final int internalPartitions;
+    /** Marks a record key that is a request id rather than a cache key; a hex digest never starts with it. */
+    private static final String CACHE_OFF = "-";
+
+    private RouterTopology(Catalog catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+        this.outlets = new Outlets(catalog.topics());
+        this.internalPartitions = catalog.topics().partitions();
+    }
+
+    public static Topology build(Catalog catalog, Clock clock) {
+        return new RouterTopology(catalog, clock).build();
+    }
+
+    private Topology build() {
+        KStream<String, LlmRequest> requests = outlets.drain("decode", builder
+                .stream(catalog.topics().requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("requests"))
+                .process(() -> new RecordDecoder<>(Codecs.REQUEST, clock), Named.as("request-decoder")));
+        KStream<String, LlmRequest> valid = outlets.drain("validate",
+                requests.process(() -> new RequestValidation(clock), Named.as("request-validation")));
+        KStream<String, InvocationEvent> invocations = outlets.drain("invocations-decode", builder
+                .stream(catalog.topics().invocations(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invocations"))
+                .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
+        modelHealthAndStats(invocations);
+
+        KStream<String, LlmRequest> misses = cache(valid.process(PromptCompression::new, Named.as("prompt-compression")));
+        KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
+                        misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
+                .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));
+        KStream<String, LlmAssignment> admitted = budgets(toProvider, invocations);
+        admitted.to(catalog.topics().assigned(), Produced.with(Serdes.String(), Codecs.ASSIGNMENT)
+                .withStreamPartitioner(new BandPartitioner(catalog.bands())).withName("to-assigned"));
+        return builder.build();
+    }
+
+    /** The stats topic: per-model statistics the router publishes and reads back whole on every instance. */
+    public static String statsTopic(Catalog catalog) {
+        return catalog.config().router().applicationId() + "-model-stats";
+    }
+
+    /**
+     * Provider health (written by workers) and model statistics (aggregated here from invocation
+     * events by "provider/model", published to the stats topic) are global tables, so every
+     * assignment sees every model's state.
+     */
+    private void modelHealthAndStats(KStream<String, InvocationEvent> invocations) {
+        builder.globalTable(catalog.topics().providerHealth(), Consumed.with(Serdes.String(), LenientSerde.of(Codecs.HEALTH))
+                .withName("provider-health-source"), Materialized.as(ModelAssignment.HEALTH_STORE));
+        builder.globalTable(statsTopic(catalog), Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(ModelStats.class)))
+                .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
+                Serdes.String(), JsonSerde.of(ModelStats.class)));
+        invocations.selectKey((k, e) -> e.getProvider() + "/" + e.getModel(), Named.as("model-stats-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)
+                .to(statsTopic(catalog), Produced.with(Serdes.String(), JsonSerde.of(ModelStats.class)).withName("to-model-stats"));
+    }
+
+    /**
+     * Cacheable requests are repartitioned by cache key, so one task sees every identical request:
+     * hits are answered, followers wait, leaders go on. Results read back (by cache key too) fill the
+     * cache and release the waiters.
+     */
+    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests) {
+        CacheConfig config = catalog.config().cache();
+        CacheKeys keys = new CacheKeys(catalog);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-entries"),
+                Serdes.String(), CacheEntry.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-inflight"),
+                Serdes.String(), JsonSerde.of(InFlight.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-waiters"),
+                Serdes.String(), Codecs.REQUEST));
+        String[] stores = {"cache-entries", "cache-inflight", "cache-waiters"};
+
+        // the record key becomes the cache key, or stays the request id when the cache is off for it
+        KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
+            String key = keys.keyOf(r);
+            return KeyValue.pair(key == null ? CACHE_OFF + r.getRequestId() : key, r);
+        }, Named.as("cache-key"));
+        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> k.startsWith(CACHE_OFF), Named.as("cache-off"))
+                .selectKey((k, r) -> r.getRequestId(), Named.as("cache-off-key"));
+        KStream<String, LlmRequest> leaders = outlets.drain("cache-lookup", keyed
+                .filter((k, r) -> !k.startsWith(CACHE_OFF), Named.as("cache-on"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("cache-lookup")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
+
+        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
+                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
+                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
+        KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
+                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
+                .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new CacheFill(config, clock), Named.as("cache-fill"), stores));
+        return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
+    }
+
+    /**
+     * Tenant stage then provider stage, each only if a limit needs it. A refusal in the provider
+     * stage sends a release back to the tenant stage, so the tenant's reservation is given back.
+     */
+    private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
+        BudgetsConfig config = catalog.config().budgets();
+        BudgetScopes scopes = new BudgetScopes(config);
+        boolean tenantStage = scopes.any(BudgetStage.TENANT);
+        boolean providerStage = scopes.any(BudgetStage.PROVIDER);
+        KStream<String, LlmAssignment> admitted = assigned;
+        if (tenantStage) {
+            admitted = reserve(BudgetStage.TENANT, admitted, false);
+        }
+        KStream<String, InvocationEvent> tenantUsage = invocations;
+        if (providerStage) {
+            KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, admitted, tenantStage);
+            tenantUsage = invocations.merge(steps
+                    .filter((k, s) -> s instanceof Step.Release<LlmAssignment>, Named.as("budget-provider-releases"))
+                    .mapValues(s -> ((Step.Release<LlmAssignment>) s).release(), Named.as("budget-provider-release-values")),
+                    Named.as("budget-tenant-usage-merge"));
+            admitted = outlets.drain("budget-provider", steps);
+            reconcile(BudgetStage.PROVIDER, invocations);
+        }
+        if (tenantStage) {
+            reconcile(BudgetStage.TENANT, tenantUsage);
+        }
+        return admitted;
+    }
+
+    private KStream<String, LlmAssignment> reserve(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
+        return outlets.drain("budget-" + stage.name().toLowerCase(), reserveSteps(stage, in, release));
+    }
+
+    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
+        String name = "budget-" + stage.name().toLowerCase();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
+                Serdes.String(), JsonSerde.of(Ledger.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
+                Serdes.String(), JsonSerde.of(Reservation.class)));
+        BudgetsConfig config = catalog.config().budgets();
+        return in.selectKey((k, a) -> stage.partitionKey(a.getRequest().getTenantId(), a.getTarget().getProvider()),
+                        Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName(name)
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new BudgetReservation(stage, config, release, clock), Named.as(name + "-reservation"),
+                        stage.ledgerStore(), stage.reservationStore());
+    }
+
+    private void reconcile(BudgetStage stage, KStream<String, InvocationEvent> usage) {
+        String name = "budget-" + stage.name().toLowerCase() + "-usage";
+        outlets.drain(name, usage
+                .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), clock), Named.as(name + "-reconcile"),
+                        stage.ledgerStore(), stage.reservationStore()));
+    }
+}

@@ -1,0 +1,75 @@
+package io.llmpipeline.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SchemaEvolutionTest {
+    @Test
+    void shouldReadARequestWrittenWithAnOlderSchemaVersion() throws Exception {
+        Schema old;
+        try (InputStream in = getClass().getResourceAsStream("/schema-history/LlmRequest.v0.avsc")) {
+            old = new Schema.Parser().parse(in);
+        }
+        assertThat(old.getField("passthrough_json")).isNull();
+        GenericRecord message = new GenericData.Record(old.getField("messages").schema().getElementType());
+        message.put("role", new GenericData.EnumSymbol(message.getSchema().getField("role").schema(), "USER"));
+        message.put("content", "hello");
+        GenericRecord params = new GenericData.Record(old.getField("params").schema());
+        params.put("max_tokens", 64);
+        params.put("stop", List.of());
+        params.put("stream", false);
+        GenericRecord request = new GenericData.Record(old);
+        request.put("request_id", "r-1");
+        request.put("tenant_id", "acme");
+        request.put("task_type", "chat");
+        request.put("priority", new GenericData.EnumSymbol(old.getField("priority").schema(), "HIGH"));
+        request.put("messages", List.of(message));
+        request.put("params", params);
+        request.put("cache_policy", new GenericData.EnumSymbol(old.getField("cache_policy").schema(), "DISABLED"));
+        request.put("metadata", Map.of("team", "search"));
+        request.put("submitted_at_ms", 42L);
+        byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(request).array();
+
+        // the test class path's schema-history/index.txt lists the old version, as a release would
+        LlmRequest read = AvroCodec.of(LlmRequest.class, SchemaHistory.load(getClass().getClassLoader())).decode(written);
+
+        assertThat(read.getRequestId()).isEqualTo("r-1");
+        assertThat(read.getPriority()).isEqualTo(Priority.HIGH);
+        assertThat(read.getMessages().get(0).getContent()).isEqualTo("hello");
+        assertThat(read.getParams().getMaxTokens()).isEqualTo(64);
+        assertThat(read.getCachePolicy()).isEqualTo(CachePolicy.DISABLED);
+        assertThat(read.getMetadata()).containsEntry("team", "search");
+        assertThat(read.getPassthroughJson()).isNull();
+        assertThat(read.getCompressPrompt()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseBytesWrittenWithAnUnknownSchemaSayingWhy() {
+        byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0};
+        assertThatThrownBy(() -> Codecs.REQUEST.decode(unknownFingerprint))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not a LlmRequest");
+        assertThatThrownBy(() -> Codecs.REQUEST.decode("{\"json\": true}".getBytes()))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldRoundTripEveryTopicRecord() {
+        LlmResult result = LlmResult.newBuilder().setRequestId("r").setTenantId("t").setTaskType("x")
+                .setStatus(ResultStatus.ERROR).setUsage(new Usage(1, 2, 0, 0)).setCompletedAtMs(5)
+                .setError(ErrorInfo.newBuilder().setKind(ErrorKind.CONTEXT_OVERFLOW).setMessage("too long").build())
+                .build();
+        assertThat(Codecs.RESULT.decode(Codecs.RESULT.encode(result))).isEqualTo(result);
+    }
+}
