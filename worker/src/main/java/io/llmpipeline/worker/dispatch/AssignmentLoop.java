@@ -451,6 +451,7 @@ public final class AssignmentLoop implements Runnable {
             runs.values().forEach(RequestRun::cancel);
         }
         backlog.removeIf(p -> true);
+        backlogSize = 0;
     }
 
     private void closeQuietly() {
