@@ -60,7 +60,14 @@ public final class Worker implements AutoCloseable {
         catalog.config().providers().forEach((name, provider) -> endpoints.put(name, endpoint(name, provider, clock)));
         HealthReporter health = new HealthReporter(guards, metrics, clock, workerId);
         RunContext ctx = new RunContext(catalog, guards, endpoints, scheduler, clock, metrics, workerId);
-        this.loop = new AssignmentLoop(catalog, bootstrapServers, workerId, ctx, health, options.kafkaOverrides());
+        try {
+            this.loop = new AssignmentLoop(catalog, bootstrapServers, workerId, ctx, health, options.kafkaOverrides());
+        } catch (RuntimeException e) {
+            // e.g. the broker is unreachable and the producer cannot initialise its transactions
+            endpoints.values().forEach(endpoint -> endpoint.transport().close());
+            scheduler.shutdownNow();
+            throw e;
+        }
         this.thread = new Thread(loop, "worker-" + workerId + "-kafka");
         thread.start();
     }

@@ -24,6 +24,8 @@ import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.Priority;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.schemas.ResultStatus;
+import io.llmpipeline.schemas.Usage;
+import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.sim.FaultScript;
 import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
@@ -470,6 +472,50 @@ class GuardsIT {
                         .allSatisfy(r -> assertThat(new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1))
                                 .doesNotContain(key));
             }
+        }
+    }
+
+    @Test
+    void shouldPriceAnthropicCacheReadTokensAtTheCachedPrice() {
+        sim.script("claude-a", FaultScript.builder().cachedPromptTokens(8).build());
+        try (PipelineHarness h = harness("cache-tokens", FAST_GUARDS);
+             Worker ignored = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
+            h.send(Assignments.of("c1", "a question long enough to have some tokens in it", CLAUDE).build());
+            h.flush();
+
+            LlmResult result = h.results(1, Duration.ofSeconds(20)).getFirst();
+            InvocationEvent event = h.invocations(1, Duration.ofSeconds(10)).getFirst();
+
+            Usage usage = result.getUsage();
+            assertThat(usage.getCachedInputTokens()).isEqualTo(8);
+            assertThat(usage.getInputTokens()).as("input counts cached tokens too").isGreaterThan(8);
+            // claude-a: $3 input, $0.30 cached, $15 output per million tokens
+            long expected = CostCalculator.costMicros(h.catalog().requireModel("claude-a").price(),
+                    usage.getInputTokens(), usage.getOutputTokens(), 8, 0);
+            long uncached = 3L * usage.getInputTokens() + 15L * usage.getOutputTokens();
+            assertThat(result.getCostMicros()).isEqualTo(expected).isEqualTo(event.getCostMicros())
+                    .isLessThan(uncached);
+        }
+    }
+
+    @Test
+    void shouldWeighTheTokensPerMinuteLimitByEachCallsTokens() {
+        // each call weighs 20 estimated input + 64 max output = 84 tokens: 300 per minute let 3 through
+        try (PipelineHarness h = harness("tpm", "{tokensPerMinute: 300}");
+             Worker worker = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
+            long deadline = System.currentTimeMillis() + 3_000;
+            for (int i = 0; i < 5; i++) {
+                h.send(Assignments.withDeadline(Assignments.of("t-" + i, "q" + i, GPT_A), deadline).build());
+            }
+            h.flush();
+
+            List<LlmResult> results = h.results(5, Duration.ofSeconds(20));
+
+            assertThat(results.stream().filter(r -> r.getStatus() == ResultStatus.OK)).hasSize(3);
+            assertThat(results.stream().filter(r -> r.getStatus() == ResultStatus.ERROR)).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.getError().getMessage()).contains("rate limit"));
+            assertThat(sim.stats().calls("gpt-a")).isEqualTo(3);
+            assertThat(worker.stats().rateLimitWaits()).isEqualTo(2);
         }
     }
 }
