@@ -495,11 +495,44 @@ public final class RequestRun {
         if (cancelled || done.isDone()) {
             return;
         }
-        if (!events.isEmpty()) {
-            InvocationEvent last = events.getLast();
-            last.setFinalAttempt(true);
+        if (events.isEmpty()) {
+            rejected(result);
         }
+        events.getLast().setFinalAttempt(true);
         done.complete(new RunReport(List.copyOf(events), assignment.getShadow() ? null : result));
+    }
+
+    /**
+     * A request that ends without any call (deadline already passed, unknown models, a request
+     * that cannot be expressed) still gets one event, REJECTED and unbilled, so every request has
+     * exactly one final event and its budget reservation is released.
+     */
+    private void rejected(LlmResult result) {
+        ErrorInfo error = result.getError();
+        ModelRef target = assignment.getTarget();
+        long now = now();
+        events.add(InvocationEvent.newBuilder()
+                .setEventId(request.getRequestId() + "/1")
+                .setRequestId(request.getRequestId())
+                .setTenantId(request.getTenantId())
+                .setTaskType(request.getTaskType())
+                .setCacheKey(assignment.getCacheKey())
+                .setAttempt(1)
+                .setProvider(target.getProvider())
+                .setModel(target.getModel())
+                .setStartedAtMs(now)
+                .setEndedAtMs(now)
+                .setOutcome(InvocationOutcome.REJECTED)
+                .setErrorKind(error == null ? null : error.getKind())
+                .setErrorMessage(error == null ? null : error.getMessage())
+                .setEstimatedInputTokens(assignment.getEstimatedInputTokens())
+                .setUsage(new Usage(0, 0, 0, 0))
+                .setReservedMicros(assignment.getEstimatedCostMicros())
+                .setBilled(false)
+                .setShadow(assignment.getShadow())
+                .setFinalAttempt(true)
+                .setWorkerId(ctx.workerId())
+                .build());
     }
 
     private String deadlineMessage() {

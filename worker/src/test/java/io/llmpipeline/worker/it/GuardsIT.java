@@ -171,9 +171,17 @@ class GuardsIT {
     @Test
     void shouldFailOverFromADownOllamaToAnthropicAndOpenOnlyOllamasBreaker() {
         sim.script("llama-a", FaultScript.none().withDown(true).withErrorRate(0, 503));
-        try (PipelineHarness h = harness("failover", FAST_GUARDS);
+        String slowRecovery = "{minimumCalls: 5, slidingWindow: 10, waitInOpenMs: 30000, cooldownMs: 30000, "
+                + "retryInitialBackoffMs: 50, retryMaxBackoffMs: 200}";
+        try (PipelineHarness h = harness("failover", slowRecovery);
              Worker worker = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 10; i++) {
+                h.send(Assignments.of("f-" + i, "q" + i, LLAMA, CLAUDE).build());
+            }
+            h.flush();
+            assertThat(h.results(10, Duration.ofSeconds(30))).hasSize(10);
+            long llamaCallsWhileOpening = sim.stats().calls("llama-a");
+            for (int i = 10; i < 30; i++) {
                 h.send(Assignments.of("f-" + i, "q" + i, LLAMA, CLAUDE).build());
             }
             h.flush();
@@ -185,10 +193,13 @@ class GuardsIT {
                 assertThat(r.getStatus()).isEqualTo(ResultStatus.OK);
                 assertThat(r.getModel()).isEqualTo("claude-a");
             });
-            assertThat(worker.stats().breakerOpenedAfterCalls()).containsKey("llama-a").doesNotContainKey("claude-a");
-            // calls already in flight when the fifth failure came back count too; after that the breaker spares llama-a
-            assertThat(worker.stats().breakerOpenedAfterCalls().get("llama-a")).isBetween(5L, 30L);
-            assertThat(sim.stats().calls("llama-a")).isLessThan(30);
+            // calls already in flight when the fifth failure came back count too; then the breaker spares llama-a
+            assertThat(worker.stats().breakerOpenedAfterCalls().get("llama-a")).isBetween(5L, 10L);
+            assertThat(sim.stats().calls("llama-a")).as("no call to the open breaker's model")
+                    .isEqualTo(llamaCallsWhileOpening);
+            assertThat(results.stream().filter(r -> r.getRequestId().compareTo("f-10") >= 0 && r.getRequestId().length() == 4))
+                    .allSatisfy(r -> assertThat(r.getAttempts()).isEqualTo(1));
+            assertThat(worker.stats().breakerOpenedAfterCalls()).doesNotContainKey("claude-a");
             assertThat(worker.stats().breakerStates().get("claude-a")).isEqualTo("CLOSED");
             assertThat(health).anySatisfy(p -> {
                 assertThat(p.getModel()).isEqualTo("llama-a");
@@ -516,6 +527,33 @@ class GuardsIT {
                     .allSatisfy(r -> assertThat(r.getError().getMessage()).contains("rate limit"));
             assertThat(sim.stats().calls("gpt-a")).isEqualTo(3);
             assertThat(worker.stats().rateLimitWaits()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldRecordARejectedEventForARequestThatNeverReachedAProvider() {
+        try (PipelineHarness h = harness("rejected", FAST_GUARDS);
+             Worker ignored = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
+            h.send(Assignments.withDeadline(Assignments.of("late", "hello", GPT_A), System.currentTimeMillis() - 1).build());
+            LlmAssignment badPassthrough = Assignments.of("bad-json", "hello", GPT_A).build();
+            badPassthrough.getRequest().setPassthroughJson("[not an object]");
+            h.send(badPassthrough);
+            h.flush();
+
+            Map<String, LlmResult> results = byId(h.results(2, Duration.ofSeconds(20)));
+            List<InvocationEvent> events = h.invocations(2, Duration.ofSeconds(10));
+
+            assertThat(results.get("late").getError().getKind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED);
+            assertThat(results.get("bad-json").getError().getKind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+            assertThat(results.get("bad-json").getError().getMessage()).contains("passthrough_json");
+            assertThat(results.values()).allSatisfy(r -> assertThat(r.getAttempts()).isZero());
+            assertThat(events).hasSize(2).allSatisfy(e -> {
+                assertThat(e.getOutcome()).isEqualTo(InvocationOutcome.REJECTED);
+                assertThat(e.getBilled()).isFalse();
+                assertThat(e.getFinalAttempt()).isTrue();
+                assertThat(e.getReservedMicros()).isEqualTo(500);
+            });
+            assertThat(sim.stats().calls("gpt-a")).isZero();
         }
     }
 }
