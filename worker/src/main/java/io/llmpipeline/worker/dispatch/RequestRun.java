@@ -225,15 +225,16 @@ public final class RequestRun {
 
     private void reserve(Candidate c) {
         int tokens = assignment.getEstimatedInputTokens() + maxTokens(c);
-        long at = c.guard.reserve(tokens);
+        long at = c.guard.reserve(tokens, deadlineMs);
         long now = now();
+        if (at < 0) {
+            ctx.metrics().rateLimitWait(c.guard, deadlineMs - now);
+            fail(ErrorKind.DEADLINE_EXCEEDED, "the rate limit of " + c.ref.getProvider() + "/" + c.ref.getModel()
+                    + " would start the call after the deadline; " + deadlineMessage(), null);
+            return;
+        }
         if (at > now) {
             ctx.metrics().rateLimitWait(c.guard, at - now);
-            if (at >= deadlineMs) {
-                fail(ErrorKind.DEADLINE_EXCEEDED, "the rate limit of " + c.ref.getProvider() + "/" + c.ref.getModel()
-                        + " would start the call after the deadline; " + deadlineMessage(), null);
-                return;
-            }
             ctx.scheduler().schedule(() -> guarded(() -> c.guard.acquireBulkheads(() -> withPermits(c))),
                     at - now, TimeUnit.MILLISECONDS);
         } else {

@@ -122,14 +122,27 @@ public final class ModelGuard {
         }
     }
 
-    /** Reserves rate-limit room and returns the epoch ms at which the call may start. */
-    public long reserve(int tokens) {
+    /**
+     * Reserves rate-limit room and returns the epoch ms at which the call may start, or -1 (and
+     * nothing reserved) when that would be at or after {@code deadlineMs}.
+     */
+    public long reserve(int tokens, long deadlineMs) {
         long at = clock.millis();
         for (SlidingWindowLimiter l : requestLimiters) {
-            at = Math.max(at, l.reserve(1));
+            at = Math.max(at, l.earliest(1));
         }
         for (SlidingWindowLimiter l : tokenLimiters) {
-            at = Math.max(at, l.reserve(tokens));
+            at = Math.max(at, l.earliest(tokens));
+        }
+        if (at >= deadlineMs) {
+            return -1;
+        }
+        // every limiter reserves the same start, the latest any of them can give
+        for (SlidingWindowLimiter l : requestLimiters) {
+            at = Math.max(at, l.reserveAt(1, at));
+        }
+        for (SlidingWindowLimiter l : tokenLimiters) {
+            at = Math.max(at, l.reserveAt(tokens, at));
         }
         return at;
     }

@@ -35,13 +35,37 @@ public final class SlidingWindowLimiter {
      * the call may start: now when there is room, later otherwise.
      */
     public synchronized long reserve(long weight) {
-        long w = Math.max(1, Math.min(weight, limit));
+        return reserveAt(weight, Long.MIN_VALUE);
+    }
+
+    /** The start {@link #reserve} would grant now, without reserving anything. */
+    public synchronized long earliest(long weight) {
+        long w = clamp(weight);
+        long at = Math.max(clock.millis(), lastGrant);
+        int m = mark;
+        long sum = windowSum;
+        while (m < tail && times[m] <= at - windowMs) {
+            sum -= weights[m];
+            m++;
+        }
+        while (sum + w > limit) {
+            at = Math.max(at, times[m] + windowMs);
+            sum -= weights[m];
+            m++;
+        }
+        return at;
+    }
+
+    /** Reserves {@code weight} at {@code notBefore} or the first moment after it with room; returns that moment. */
+    public synchronized long reserveAt(long weight, long notBefore) {
+        long w = clamp(weight);
         long now = clock.millis();
-        long at = Math.max(now, lastGrant);
+        long at = Math.max(Math.max(now, lastGrant), notBefore);
         while (mark < tail && times[mark] <= at - windowMs) {
             windowSum -= weights[mark];
             mark++;
         }
+        // grants only move forward, so an entry that has left the window of this grant has left every later one's
         while (windowSum + w > limit) {
             at = Math.max(at, times[mark] + windowMs);
             windowSum -= weights[mark];
@@ -55,16 +79,8 @@ public final class SlidingWindowLimiter {
         return at;
     }
 
-    /** Gives back a reservation that was never used (the call was abandoned before its start). */
-    public synchronized void cancel(long at, long weight) {
-        long w = Math.max(1, Math.min(weight, limit));
-        for (int i = tail - 1; i >= mark; i--) {
-            if (times[i] == at && weights[i] == w) {
-                weights[i] = 0;
-                windowSum -= w;
-                return;
-            }
-        }
+    private long clamp(long weight) {
+        return Math.max(1, Math.min(weight, limit));
     }
 
     public long limit() {

@@ -126,4 +126,16 @@ class ModelGuardTest {
         assertThat(anthropic.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(anthropic.tryAcquireCall()).isTrue();
     }
+
+    @Test
+    void shouldReserveNothingForACallThatCouldNotStartBeforeItsDeadline() {
+        SlidingWindowLimiter rpm = new SlidingWindowLimiter(2, 60_000, clock);
+        ModelGuard g = new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
+                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(rpm), List.of(), List.of());
+        assertThat(g.reserve(10, 1_100_000)).isEqualTo(1_000_000);
+        assertThat(g.reserve(10, 1_100_000)).isEqualTo(1_000_000);
+
+        assertThat(g.reserve(10, 1_030_000)).as("next room at 1_060_000, after the deadline").isEqualTo(-1);
+        assertThat(g.reserve(10, 1_100_000)).as("the refused call took no room").isEqualTo(1_060_000);
+    }
 }

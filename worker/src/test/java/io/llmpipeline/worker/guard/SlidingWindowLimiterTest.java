@@ -55,4 +55,26 @@ class SlidingWindowLimiterTest {
         assertThat(tpm.reserve(5_000)).isEqualTo(1_000_000);
         assertThat(tpm.reserve(1)).isEqualTo(1_060_000);
     }
+
+    @Test
+    void shouldTellTheEarliestStartWithoutReservingIt() {
+        SlidingWindowLimiter limiter = new SlidingWindowLimiter(2, 60_000, clock);
+        limiter.reserve(1);
+        limiter.reserve(1);
+
+        assertThat(limiter.earliest(1)).isEqualTo(1_060_000);
+        assertThat(limiter.earliest(1)).isEqualTo(1_060_000);
+        clock.advanceMs(60_000);
+        assertThat(limiter.reserve(1)).isEqualTo(1_060_000);
+        assertThat(limiter.reserve(1)).isEqualTo(1_060_000);
+        assertThat(limiter.reserve(1)).isEqualTo(1_120_000);
+    }
+
+    @Test
+    void shouldReserveNoEarlierThanAskedWhenAnotherLimiterGrantsLater() {
+        SlidingWindowLimiter limiter = new SlidingWindowLimiter(5, 60_000, clock);
+
+        assertThat(limiter.reserveAt(1, 1_030_000)).isEqualTo(1_030_000);
+        assertThat(limiter.reserve(1)).as("grants never go backwards").isEqualTo(1_030_000);
+    }
 }
