@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.catalog.ModelConfig;
@@ -235,11 +237,33 @@ public final class RequestRun {
         }
         if (at > now) {
             ctx.metrics().rateLimitWait(c.guard, at - now);
-            ctx.scheduler().schedule(() -> guarded(() -> c.guard.acquireBulkheads(() -> withPermits(c))),
-                    at - now, TimeUnit.MILLISECONDS);
+            ctx.scheduler().schedule(() -> guarded(() -> admit(c)), at - now, TimeUnit.MILLISECONDS);
         } else {
-            c.guard.acquireBulkheads(() -> withPermits(c));
+            admit(c);
         }
+    }
+
+    /** Takes the bulkhead permits, waiting (without a thread) at most until the deadline. */
+    private void admit(Candidate c) {
+        if (!c.guard.hasBulkheads()) {
+            withPermits(c);
+            return;
+        }
+        AtomicBoolean settled = new AtomicBoolean();
+        ScheduledFuture<?> deadline = ctx.scheduler().schedule(() -> {
+            if (settled.compareAndSet(false, true)) {
+                guarded(() -> fail(ErrorKind.DEADLINE_EXCEEDED, "still waiting for a free call slot of "
+                        + c.ref.getProvider() + "/" + c.ref.getModel() + " (bulkhead); " + deadlineMessage(), null));
+            }
+        }, Math.max(0, deadlineMs - now()), TimeUnit.MILLISECONDS);
+        c.guard.acquireBulkheads(() -> {
+            if (!settled.compareAndSet(false, true)) {
+                c.guard.releaseBulkheads(); // the request already failed at its deadline
+                return;
+            }
+            deadline.cancel(false);
+            withPermits(c);
+        });
     }
 
     private void guarded(Runnable r) {

@@ -160,6 +160,10 @@ public final class ModelGuard {
         }
     }
 
+    public boolean hasBulkheads() {
+        return !bulkheads.isEmpty();
+    }
+
     public void releaseBulkheads() {
         for (int i = bulkheads.size() - 1; i >= 0; i--) {
             bulkheads.get(i).release();

@@ -556,4 +556,26 @@ class GuardsIT {
             assertThat(sim.stats().calls("gpt-a")).isZero();
         }
     }
+
+    @Test
+    void shouldEndAWaitForABulkheadSlotAtTheDeadline() {
+        sim.script("gpt-a", FaultScript.none().withLatency(3_000, 0));
+        try (PipelineHarness h = harness("bulkhead-deadline", "{maxConcurrentCalls: 1}");
+             Worker ignored = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
+            long sent = System.currentTimeMillis();
+            for (int i = 0; i < 3; i++) {
+                h.send(Assignments.withDeadline(Assignments.of("bd-" + i, "q", GPT_A), sent + 1_500).build());
+            }
+            h.flush();
+
+            List<LlmResult> results = h.results(3, Duration.ofSeconds(20));
+
+            assertThat(results).hasSize(3).allSatisfy(r -> {
+                assertThat(r.getError().getKind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED);
+                assertThat(r.getCompletedAtMs()).isBetween(sent + 1_400, sent + 2_500);
+            });
+            assertThat(results.stream().filter(r -> r.getError().getMessage().contains("bulkhead"))).hasSize(2);
+            assertThat(sim.stats().calls("gpt-a")).isEqualTo(1);
+        }
+    }
 }
