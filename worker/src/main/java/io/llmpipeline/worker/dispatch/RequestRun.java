@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.catalog.ModelConfig;
@@ -243,27 +244,31 @@ public final class RequestRun {
         }
     }
 
-    /** Takes the bulkhead permits, waiting (without a thread) at most until the deadline. */
+    /** Takes the trial and bulkhead permits, waiting (without a thread) at most until the deadline. */
     private void admit(Candidate c) {
-        if (!c.guard.hasBulkheads()) {
-            withPermits(c);
-            return;
-        }
         AtomicBoolean settled = new AtomicBoolean();
-        ScheduledFuture<?> deadline = ctx.scheduler().schedule(() -> {
-            if (settled.compareAndSet(false, true)) {
-                guarded(() -> fail(ErrorKind.DEADLINE_EXCEEDED, "still waiting for a free call slot of "
-                        + c.ref.getProvider() + "/" + c.ref.getModel() + " (bulkhead); " + deadlineMessage(), null));
-            }
-        }, Math.max(0, deadlineMs - now()), TimeUnit.MILLISECONDS);
+        AtomicReference<ScheduledFuture<?>> deadline = new AtomicReference<>();
         c.guard.acquireBulkheads(() -> {
             if (!settled.compareAndSet(false, true)) {
                 c.guard.releaseBulkheads(); // the request already failed at its deadline
                 return;
             }
-            deadline.cancel(false);
+            ScheduledFuture<?> timer = deadline.get();
+            if (timer != null) {
+                timer.cancel(false);
+            }
             withPermits(c);
         });
+        if (!settled.get()) {
+            // queued: make sure the wait ends at the deadline
+            deadline.set(ctx.scheduler().schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    guarded(() -> fail(ErrorKind.DEADLINE_EXCEEDED, "still waiting for a free call slot of "
+                            + c.ref.getProvider() + "/" + c.ref.getModel() + " (bulkhead or trial calls); "
+                            + deadlineMessage(), null));
+                }
+            }, Math.max(0, deadlineMs - now()), TimeUnit.MILLISECONDS));
+        }
     }
 
     private void guarded(Runnable r) {

@@ -46,7 +46,8 @@ public final class GuardRegistry {
             RetrySchedule retry = new RetrySchedule(resolved.retryInitialBackoffMs(), resolved.retryMultiplier(),
                     Math.max(resolved.retryInitialBackoffMs(), resolved.retryMaxBackoffMs()), resolved.retryJitter(),
                     () -> ThreadLocalRandom.current().nextDouble());
-            byModel.put(name, new ModelGuard(model.provider(), name, resolved, clock, retry, requests, tokens, bulkheads));
+            byModel.put(name, new ModelGuard(model.provider(), name, resolved, clock, retry, requests, tokens, bulkheads,
+                    handoff));
         });
     }
 

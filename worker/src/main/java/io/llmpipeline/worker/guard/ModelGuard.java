@@ -26,6 +26,7 @@ public final class ModelGuard {
     private final List<SlidingWindowLimiter> requestLimiters;
     private final List<SlidingWindowLimiter> tokenLimiters;
     private final List<AsyncBulkhead> bulkheads;
+    private final TrialGate trial;
     private final AtomicLong calls = new AtomicLong();
     private volatile long openedAtMs;
     private volatile long breakerOpenedAfterCalls = -1;
@@ -33,7 +34,7 @@ public final class ModelGuard {
 
     public ModelGuard(String provider, String model, GuardsConfig resolved, Clock clock, RetrySchedule retry,
                       List<SlidingWindowLimiter> requestLimiters, List<SlidingWindowLimiter> tokenLimiters,
-                      List<AsyncBulkhead> bulkheads) {
+                      List<AsyncBulkhead> bulkheads, java.util.concurrent.Executor handoff) {
         this.provider = provider;
         this.model = model;
         this.config = resolved;
@@ -43,10 +44,12 @@ public final class ModelGuard {
         this.tokenLimiters = List.copyOf(tokenLimiters);
         this.bulkheads = List.copyOf(bulkheads);
         this.cooldown = new Cooldown(clock);
+        this.trial = new TrialGate(resolved.minimumCalls(), handoff);
         this.breaker = CircuitBreaker.of(provider + "/" + model, breakerConfig(resolved, clock));
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 openedAtMs = clock.millis();
+                trial.unproven();
                 if (breakerOpenedAfterCalls < 0) {
                     breakerOpenedAfterCalls = calls.get();
                 }
@@ -104,6 +107,7 @@ public final class ModelGuard {
     }
 
     public void succeeded(long durationNanos) {
+        trial.proven();
         breaker.onSuccess(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -147,9 +151,9 @@ public final class ModelGuard {
         return at;
     }
 
-    /** Runs {@code onPermits} once every bulkhead gave a permit. */
+    /** Runs {@code onPermits} once the trial gate and every bulkhead gave a permit; it must {@link #releaseBulkheads()}. */
     public void acquireBulkheads(Runnable onPermits) {
-        acquire(0, onPermits);
+        trial.acquire(() -> acquire(0, onPermits));
     }
 
     private void acquire(int i, Runnable onPermits) {
@@ -160,14 +164,15 @@ public final class ModelGuard {
         }
     }
 
-    public boolean hasBulkheads() {
-        return !bulkheads.isEmpty();
-    }
-
     public void releaseBulkheads() {
         for (int i = bulkheads.size() - 1; i >= 0; i--) {
             bulkheads.get(i).release();
         }
+        trial.release();
+    }
+
+    public TrialGate trial() {
+        return trial;
     }
 
     public String provider() {

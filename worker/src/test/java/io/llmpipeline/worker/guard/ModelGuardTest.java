@@ -19,7 +19,7 @@ class ModelGuardTest {
     private ModelGuard guard(GuardsConfig own) {
         GuardsConfig resolved = own.resolvedOver(null);
         return new ModelGuard("ollama", "llama", resolved, clock, new RetrySchedule(100, 2, 1_000, 0, () -> 0.5),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), Runnable::run);
     }
 
     private static GuardsConfig breaker(int minimumCalls, int window, int failurePercent, long waitInOpenMs, long cooldownMs) {
@@ -117,7 +117,7 @@ class ModelGuardTest {
     void shouldNotOpenOneModelsBreakerForAnotherModelsFailures() {
         ModelGuard ollama = guard(breaker(2, 2, 50, 10_000, 10_000));
         ModelGuard anthropic = new ModelGuard("anthropic", "claude", breaker(2, 2, 50, 10_000, 10_000).resolvedOver(null),
-                clock, new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(), List.of(), List.of());
+                clock, new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(), List.of(), List.of(), Runnable::run);
         for (int i = 0; i < 10; i++) {
             ollama.tryAcquireCall();
             ollama.failed(SECOND, new RuntimeException("connection refused"));
@@ -131,7 +131,7 @@ class ModelGuardTest {
     void shouldReserveNothingForACallThatCouldNotStartBeforeItsDeadline() {
         SlidingWindowLimiter rpm = new SlidingWindowLimiter(2, 60_000, clock);
         ModelGuard g = new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
-                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(rpm), List.of(), List.of());
+                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(rpm), List.of(), List.of(), Runnable::run);
         assertThat(g.reserve(10, 1_100_000)).isEqualTo(1_000_000);
         assertThat(g.reserve(10, 1_100_000)).isEqualTo(1_000_000);
 
