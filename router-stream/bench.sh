@@ -14,7 +14,7 @@ for m in schemas catalog embedded-kafka testkit producer-api; do own="$own:$m/ta
 deps=$(tr ':' '\n' < router-stream/target/router-bench.cp | grep -v '/io/llmpipeline/' | paste -sd: -)
 cp="router-stream/target/test-classes:router-stream/target/classes$own:$deps"
 case "$what" in
-  throughput) exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" io.llmpipeline.router.bench.RouterThroughput "$@" ;;
+  throughput) exec "$JAVA_HOME/bin/java" -Xmx2g ${JAVA_OPTS:-} -cp "$cp" io.llmpipeline.router.bench.RouterThroughput "$@" ;;
   jmh) exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" org.openjdk.jmh.Main "${@:-TokenCountBenchmark}" ;;
   *) echo "usage: $0 throughput|jmh ..." >&2; exit 2 ;;
 esac

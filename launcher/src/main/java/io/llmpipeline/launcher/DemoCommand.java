@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
                     pipeline.catalog().topics().invocations(), Codecs.INVOCATION::decode).stream()
                     .filter(e -> ids.contains(e.getRequestId())).toList();
             summarize(results, invocations);
+            System.out.println();
+            EstimateReport.print(invocations);
             int missing = sample.size() - results.size();
             System.out.printf("%n%d requests, %d results, %d missing; %.1f s in all%n",
                     sample.size(), results.size(), missing, (System.nanoTime() - started) / 1e9);

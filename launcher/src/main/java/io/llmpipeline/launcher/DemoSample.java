@@ -19,7 +19,8 @@ final class DemoSample {
             new String[] {"classify.ticket", "Classify this ticket: 'My invoice shows the wrong VAT number.'"},
             new String[] {"chat", "Name two reasons to put prompts on a queue."},
             new String[] {"reason.math", "If a batch of 10,000 prompts costs $1.20, what does one prompt cost?"},
-            new String[] {"translate", "Translate to French: the pipeline never loses a request."});
+            new String[] {"translate", "Translate to French: the pipeline never loses a request."},
+            new String[] {"draft.reply", "Draft a two-line reply thanking a customer for reporting a billing bug."});
 
     private DemoSample() {
     }

@@ -32,7 +32,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("llm-pipeline is up.");
         System.out.println("  bootstrap: " + pipeline.bootstrapServers());
         System.out.println("  simulator: " + pipeline.simulator().baseUrl());
-        System.out.println("  requests:  " + topics.requests() + " (" + topics.priorityBands().totalPartitions() + " partitions, bands " + topics.bands() + ")");
+        System.out.println("  requests:  " + topics.requests() + " (" + topics.priorityBands().totalPartitions() + " partitions, bands " + io.llmpipeline.client.PriorityPartitioner.format(topics.bands()) + ")");
         System.out.println("  results:   " + topics.results() + ", invocations: " + topics.invocations() + ", dlq: " + topics.dlq());
         System.out.println("Ctrl-C to stop.");
         stopped.await();

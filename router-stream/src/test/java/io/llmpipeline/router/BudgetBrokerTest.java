@@ -27,16 +27,18 @@ import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.testkit.KafkaFixture;
 
 /**
- * The no-overspend proof: two router instances share the work, a burst asks for about three times
- * what the budgets allow, and a worker double bills every admitted request between half and all of
- * its reservation. The money billed must stay within every limit.
+ * The no-overspend proof: two router instances share the work, four waves of requests ask for
+ * about three times what the budgets allow, and a worker double bills every admitted request
+ * between half and all of its reservation, so released budget is admitted again in later waves.
+ * Half-way through, one instance stops and the other takes over its ledgers. The money billed
+ * must stay within every limit.
  */
 class BudgetBrokerTest {
     @TempDir
     Path stateDir;
 
     @Test
-    void shouldNeverSpendMoreThanTheLimitWithTwoRouterInstancesUnderABurst() throws Exception {
+    void shouldNeverSpendMoreThanTheLimitWithTwoRouterInstancesUnderABurstEvenWhenOneStops() throws Exception {
         KafkaFixture kafka = KafkaFixture.shared();
         Catalog catalog = TestCatalogs.demoModelsWith("""
                 routes:
@@ -65,6 +67,15 @@ class BudgetBrokerTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                     one.streams().state() == KafkaStreams.State.RUNNING && two.streams().state() == KafkaStreams.State.RUNNING);
             for (int i = 0; i < requests; i++) {
+                if (i > 0 && i % 100 == 0) {
+                    // four waves: reconciled (released) budget from earlier waves is admitted again
+                    producer.flush();
+                    Thread.sleep(1_500);
+                }
+                if (i == 200) {
+                    // one instance leaves mid-burst: its ledgers move to the other with their changelogs
+                    two.close();
+                }
                 String id = "burst-" + i;
                 String tenant = i % 2 == 0 ? "acme" : "beta";
                 BrokerTopics.send(producer, topics.requests(), id, Codecs.REQUEST.encode(Requests.valid(id).setTenantId(tenant)

@@ -9,6 +9,7 @@ import io.llmpipeline.catalog.Strategy;
 /**
  * Orders a route's usable candidates by the route's strategy; the first answers and the rest are
  * the fallback chain. Ties, and models without statistics yet, keep the route's listed order.
+ * Cost is per 1,000 tokens, observed where invocations have been seen, else from catalog prices.
  */
 public final class CandidateRanking {
     private CandidateRanking() {
@@ -19,20 +20,32 @@ public final class CandidateRanking {
         Comparator<Candidate> listed = Comparator.comparingInt(Candidate::listed);
         switch (strategy) {
             case ORDERED -> out.sort(listed);
-            case COST -> out.sort(Comparator.comparingLong(Candidate::worstCaseMicros).thenComparing(listed));
+            case COST -> out.sort(Comparator.comparingLong(CandidateRanking::microsPer1k).thenComparing(listed));
             case SPEED -> out.sort(Comparator.comparingLong(CandidateRanking::latencyOrUnknown).thenComparing(listed));
             case RELIABILITY -> out.sort(Comparator.comparingDouble((Candidate c) -> -c.stats().successRate()).thenComparing(listed));
             case BALANCED -> {
-                double maxCost = out.stream().mapToLong(Candidate::worstCaseMicros).max().orElse(1);
+                double maxCost = out.stream().mapToLong(CandidateRanking::microsPer1k).max().orElse(1);
                 double maxLatency = out.stream().mapToLong(c -> Math.max(0, c.stats().p95LatencyMs())).max().orElse(1);
                 out.sort(Comparator.comparingDouble((Candidate c) -> balanced(c, maxCost, maxLatency)).thenComparing(listed));
             }
             case CAPABILITY -> {
                 out.removeIf(c -> c.model().tier() < minTier);
-                out.sort(Comparator.comparingLong(Candidate::worstCaseMicros).thenComparing(listed));
+                out.sort(Comparator.comparingLong(CandidateRanking::microsPer1k).thenComparing(listed));
             }
         }
         return out;
+    }
+
+    /**
+     * What the model costs per 1,000 tokens: as observed from its billed invocations when there are
+     * any, else from the catalog's prices blended for this request's input and reserved output.
+     */
+    static long microsPer1k(Candidate c) {
+        if (c.stats().microsPer1kTokens() > 0) {
+            return c.stats().microsPer1kTokens();
+        }
+        long tokens = (long) c.inputTokens() + c.outputTokens();
+        return tokens == 0 ? 0 : c.worstCaseMicros() * 1000 / tokens;
     }
 
     private static long latencyOrUnknown(Candidate c) {
@@ -45,7 +58,7 @@ public final class CandidateRanking {
      * with no latency yet counts as the slowest, so it is tried after known-good ones.
      */
     private static double balanced(Candidate c, double maxCost, double maxLatency) {
-        double cost = maxCost <= 0 ? 0 : c.worstCaseMicros() / maxCost;
+        double cost = maxCost <= 0 ? 0 : microsPer1k(c) / maxCost;
         long p95 = c.stats().p95LatencyMs();
         double latency = p95 < 0 || maxLatency <= 0 ? 1 : p95 / maxLatency;
         double failure = 1 - c.stats().successRate();

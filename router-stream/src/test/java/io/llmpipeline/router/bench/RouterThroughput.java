@@ -5,16 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.llmpipeline.catalog.Catalog;
@@ -30,14 +24,15 @@ import io.llmpipeline.schemas.Role;
 import io.llmpipeline.testkit.KafkaFixture;
 
 /**
- * Router alone: pre-loads N distinct requests on the broker, starts one router instance and times
- * it until its committed offsets on the request topic reach the end (with exactly-once, the output
- * is committed in the same transaction). Not a test; run it by hand:
+ * Router alone: pre-loads N requests on the broker, starts one router instance and times it until
+ * N outputs are readable (read_committed) at the end of the pipeline. Not a test; run it by hand:
  * <pre>
  *   java -cp ... io.llmpipeline.router.bench.RouterThroughput [requests] [exactly_once_v2|at_least_once] [default|minimal]
  * </pre>
- * "default" is the bundled catalog (cache on, tenant and provider budgets); "minimal" turns the
- * cache off and has no budgets, leaving decode, validation, tokens and assignment.
+ * "default" is the bundled catalog (cache on, tenant and provider budgets), every prompt distinct;
+ * "minimal" turns the cache off and has no budgets, leaving decode, validation, tokens and
+ * assignment; "hits" is the default catalog with only K distinct prompts (4th argument, default
+ * 100) and a worker double answering the leaders, so nearly every request is a cache hit or waiter.
  */
 public final class RouterThroughput {
     private RouterThroughput() {
@@ -47,6 +42,8 @@ public final class RouterThroughput {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String guarantee = args.length > 1 ? args[1] : "exactly_once_v2";
         String variant = args.length > 2 ? args[2] : "default";
+        // "hits": the default catalog, but only this many distinct prompts, answered by a worker double
+        int distinct = variant.equals("hits") ? (args.length > 3 ? Integer.parseInt(args[3]) : 100) : n;
         KafkaFixture kafka = KafkaFixture.shared();
         Catalog base = variant.equals("minimal") ? minimal() : CatalogLoader.loadDefault();
         Catalog catalog = base.withNamePrefix(KafkaFixture.uniquePrefix("bench-" + guarantee));
@@ -67,7 +64,7 @@ public final class RouterThroughput {
                     byte[] value = Codecs.REQUEST.encode(Requests.valid(id).setTenantId("tenant-" + (i % 50))
                             .setPriority(priorities[i % priorities.length])
                             .setMessages(List.of(new ChatMessage(Role.SYSTEM, "You are a concise assistant.", null, null),
-                                    new ChatMessage(Role.USER, "Summarise ticket #" + i + ": the printer on floor "
+                                    new ChatMessage(Role.USER, "Summarise ticket #" + (i % distinct) + ": the printer on floor "
                                             + (i % 7) + " jams whenever duplex printing is on.", null, null)))
                             .build());
                     producer.send(new ProducerRecord<>(catalog.topics().requests(), catalog.bands().partitionFor(
@@ -84,16 +81,21 @@ public final class RouterThroughput {
                 }
             }
             System.out.printf("pre-loaded %d requests in %d ms%n", n, (System.nanoTime() - loadStart) / 1_000_000);
-            Map<TopicPartition, Long> ends = endOffsets(admin, catalog.topics().requests(), catalog.bands().totalPartitions());
 
             Path state = Files.createTempDirectory("router-bench-");
             long start = System.nanoTime();
             try (Router router = Router.start(catalog, kafka.bootstrapServers(), state, Map.of(
                     StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
-                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100))) {
-                String group = catalog.config().router().applicationId();
-                while (!drained(admin, group, ends)) {
-                    Thread.sleep(100);
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100));
+                 AutoCloseable worker = variant.equals("hits")
+                         ? new io.llmpipeline.router.WorkerDouble(kafka.bootstrapServers(), catalog.topics(), a -> 100) : () -> { }) {
+                // the end of the pipeline: one assignment per request, or with "hits" one result per request
+                String output = variant.equals("hits") ? catalog.topics().results() : catalog.topics().assigned();
+                long seen = 0;
+                try (var consumer = BrokerTopics.consumer(kafka.bootstrapServers(), output)) {
+                    while (seen < n) {
+                        seen += consumer.poll(Duration.ofMillis(100)).count();
+                    }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("RESULT variant=%s guarantee=%s requests=%d seconds=%.2f records_per_second=%.0f "
@@ -115,24 +117,5 @@ public final class RouterThroughput {
                 cache: {policy: disabled}
                 """;
         return CatalogLoader.parse(yaml, "minimal", k -> null);
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
-        Map<TopicPartition, OffsetSpec> specs = java.util.stream.IntStream.range(0, partitions).boxed()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = admin.listOffsets(specs).all().get();
-        return infos.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    private static boolean drained(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Set<TopicPartition> partitions = ends.keySet();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata offset = committed.get(tp);
-            if (ends.get(tp) > 0 && (offset == null || offset.offset() < ends.get(tp))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -69,8 +69,11 @@ class ModelAssignmentTest {
         LlmAssignment shape = LlmAssignment.newBuilder().setRequest(Requests.valid("x").build()).setRoute("")
                 .setTarget(new ModelRef("sim-openai", model)).setEstimatedInputTokens(20).setEstimatedCostMicros(100)
                 .setAssignedAtMs(0).build();
+        // billed at the model's catalog price for 20 input and 10 output tokens
+        long cost = io.llmpipeline.catalog.CostCalculator.costMicros(
+                io.llmpipeline.catalog.CatalogLoader.loadDefault().requireModel(model).price(), 20, 10, 0, 0);
         for (int i = 0; i < n; i++) {
-            router.invocations.pipeInput("obs-" + model + i, Invocations.of(shape, 1, 50, true)
+            router.invocations.pipeInput("obs-" + model + i, Invocations.of(shape, 1, cost, true)
                     .setRequestId("obs-" + model + i).setOutcome(outcome).setStartedAtMs(1_000).setEndedAtMs(1_000 + latencyMs).build());
         }
         router.advance(Duration.ofSeconds(1));
@@ -153,6 +156,19 @@ class ModelAssignmentTest {
     }
 
     @Test
+    void shouldRankByObservedCostOnceInvocationsShowIt() {
+        route("cost", "gpt-4o-mini, gpt-3.5-turbo", "");
+        // by the catalog gpt-4o-mini is cheaper; observed, gpt-4o-mini bills 50 000 micro-dollars per 30 tokens
+        LlmAssignment shape = LlmAssignment.newBuilder().setRequest(Requests.valid("x").build()).setRoute("")
+                .setTarget(new ModelRef("sim-openai", "gpt-4o-mini")).setEstimatedInputTokens(20).setEstimatedCostMicros(100)
+                .setAssignedAtMs(0).build();
+        router.invocations.pipeInput("o1", Invocations.of(shape, 1, 50_000, true).setRequestId("o1").build());
+        router.advance(Duration.ofSeconds(1));
+
+        assertThat(assign("r1").getTarget().getModel()).isEqualTo("gpt-3.5-turbo");
+    }
+
+    @Test
     void shouldPickTheCheapestAtOrAboveTheMinimumTierUnderTheCapabilityStrategy() {
         route("capability", "gpt-4o-mini, gpt-3.5-turbo, gpt-4o", "    minTier: 2");
         LlmAssignment a = assign("r1");
@@ -227,6 +243,7 @@ class ModelAssignmentTest {
         assertThat(stats.calls()).isEqualTo(20);
         assertThat(stats.p95LatencyMs()).isEqualTo(200);
         assertThat(stats.successRate()).isEqualTo(21.0 / 22.0);
-        assertThat(stats.microsPer1kTokens()).isEqualTo(50L * 1000 / 30);
+        // 20 x $0.15 + 10 x $0.60 per million = 9 micro-dollars per 30 tokens
+        assertThat(stats.microsPer1kTokens()).isEqualTo(9L * 1000 / 30);
     }
 }
