@@ -129,12 +129,17 @@ public final class WorkerBench {
         sim.script("bench-primary", "{\"down\": true, \"errorStatus\": 503}");
         sim.script("bench-fallback", "{\"latencyMs\": 500}");
         Figures down = measure("failover-primary-down", yaml, requests, chain, Map.of());
+        sim.reset();
+        sim.script("bench-primary", "{\"latencyMs\": 500}");
+        sim.script("bench-fallback", "{\"latencyMs\": 500}");
+        Figures warm = measure("failover-primary-down-when-warm", yaml, requests, chain, Map.of(), 2 * inFlight,
+                () -> sim.script("bench-primary", "{\"down\": true, \"errorStatus\": 503}"));
         Map<String, Object> extra = new LinkedHashMap<>(down.extra());
         extra.put("added_p99_ms", down.p99Ms() - baseline.p99Ms());
         Figures withAdded = new Figures(down.scenario(), down.requests(), down.ok(), down.failed(), down.duplicates(),
                 down.seconds(), down.completedPerSecond(), down.inFlightMax(), down.providerCalls(), down.p50Ms(),
                 down.p99Ms(), down.heapUsedMaxMb(), down.breakerOpenedAfterCalls(), extra);
-        return List.of(baseline, withAdded);
+        return List.of(baseline, withAdded, warm);
     }
 
     Figures storm(int rpm, int requests) throws Exception {
@@ -179,14 +184,34 @@ public final class WorkerBench {
 
     private Figures measure(String scenario, String yaml, int requests, List<ModelRef> chain,
                             Map<String, Object> extra) throws Exception {
+        return measure(scenario, yaml, requests, chain, extra, 0, () -> { });
+    }
+
+    /**
+     * @param warmup requests answered before {@code fault} is injected and the measured load starts
+     *               (a warm worker: its models proven, its connections open)
+     */
+    private Figures measure(String scenario, String yaml, int requests, List<ModelRef> chain,
+                            Map<String, Object> extra, int warmup, Runnable fault) throws Exception {
         Catalog catalog = CatalogLoader.parse(yaml, "bench", System::getenv)
                 .withNamePrefix("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         HeapWatch heap = new HeapWatch();
         heap.start();
         try (Worker worker = Worker.start(catalog, bootstrap, "bench-worker");
              KafkaConsumer<String, byte[]> results = reader(catalog.topics().results())) {
+            Map<String, Long> callsAtFault = Map.of();
+            if (warmup > 0) {
+                load(catalog, warmup, chain, "warm-");
+                Set<String> warmed = new HashSet<>();
+                long warmEnd = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (warmed.size() < warmup && System.nanoTime() < warmEnd) {
+                    results.poll(Duration.ofMillis(200)).forEach(r -> warmed.add(r.key()));
+                }
+                fault.run();
+                callsAtFault = worker.stats().callsByModel();
+            }
             long start = System.nanoTime();
-            load(catalog, requests, chain);
+            load(catalog, requests, chain, "bench-");
             Set<String> seen = new HashSet<>();
             long duplicates = 0;
             long ok = 0;
@@ -194,10 +219,14 @@ public final class WorkerBench {
             List<Long> latencies = new ArrayList<>(requests);
             long[] doneAtNanos = new long[requests];
             long firstResultNanos = 0;
+            int slowShown = 0;
             long lastProgress = System.nanoTime();
             while (seen.size() < requests && System.nanoTime() - lastProgress < Duration.ofSeconds(120).toNanos()) {
                 for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(200))) {
                     LlmResult result = Codecs.RESULT.decode(r.value());
+                    if (result.getRequestId().startsWith("warm-")) {
+                        continue;
+                    }
                     if (!seen.add(result.getRequestId())) {
                         duplicates++;
                         continue;
@@ -208,6 +237,10 @@ public final class WorkerBench {
                     lastProgress = System.nanoTime();
                     doneAtNanos[seen.size() - 1] = lastProgress;
                     latencies.add(result.getLatencyMs());
+                    if (result.getLatencyMs() > 8_000 && slowShown++ < 5) {
+                        System.out.println("slow: " + result.getRequestId() + " " + result.getLatencyMs() + " ms, "
+                                + result.getAttempts() + " attempts, " + result.getModel());
+                    }
                     if (result.getStatus() == ResultStatus.OK) {
                         ok++;
                     } else {
@@ -227,6 +260,12 @@ public final class WorkerBench {
             }
             heap.stopWatching();
             Map<String, Object> more = new LinkedHashMap<>(extra);
+            if (warmup > 0) {
+                for (Map.Entry<String, Long> opened : stats.breakerOpenedAfterCalls().entrySet()) {
+                    more.put("breaker_opened_after_calls_since_fault." + opened.getKey(),
+                            opened.getValue() - callsAtFault.getOrDefault(opened.getKey(), 0L));
+                }
+            }
             more.put("retries", stats.retries());
             more.put("failovers", stats.failovers());
             more.put("rate_limit_waits", stats.rateLimitWaits());
@@ -249,7 +288,7 @@ public final class WorkerBench {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * p) - 1));
     }
 
-    private void load(Catalog catalog, int requests, List<ModelRef> chain) {
+    private void load(Catalog catalog, int requests, List<ModelRef> chain, String idPrefix) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -260,7 +299,7 @@ public final class WorkerBench {
         Priority[] priorities = Priority.values();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < requests; i++) {
-                String id = "bench-" + i;
+                String id = idPrefix + i;
                 // every priority in turn, so all 12 banded partitions carry load
                 Priority priority = priorities[i % priorities.length];
                 long now = System.currentTimeMillis();

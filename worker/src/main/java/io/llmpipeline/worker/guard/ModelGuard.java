@@ -28,6 +28,8 @@ public final class ModelGuard {
     private final List<AsyncBulkhead> bulkheads;
     private final TrialGate trial;
     private final AtomicLong calls = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger consecutiveFaults = new java.util.concurrent.atomic.AtomicInteger();
+    private final int suspectAfter;
     private volatile long openedAtMs;
     private volatile long breakerOpenedAfterCalls = -1;
     private volatile Consumer<ModelGuard> onChange = g -> { };
@@ -45,6 +47,7 @@ public final class ModelGuard {
         this.bulkheads = List.copyOf(bulkheads);
         this.cooldown = new Cooldown(clock);
         this.trial = new TrialGate(resolved.minimumCalls(), handoff);
+        this.suspectAfter = Math.max(3, resolved.minimumCalls() / 4);
         this.breaker = CircuitBreaker.of(provider + "/" + model, breakerConfig(resolved, clock));
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -107,11 +110,16 @@ public final class ModelGuard {
     }
 
     public void succeeded(long durationNanos) {
+        consecutiveFaults.set(0);
         trial.proven();
         breaker.onSuccess(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void failed(long durationNanos, Throwable fault) {
+        if (consecutiveFaults.incrementAndGet() == suspectAfter) {
+            // a provider that just went down: stop sending more than trial calls before the breaker can judge
+            trial.suspect();
+        }
         breaker.onError(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS, fault);
     }
 

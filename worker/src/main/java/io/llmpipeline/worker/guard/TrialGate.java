@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Lets only a few calls at a model that has not answered yet (since the worker started, or since
- * its breaker last opened); the others wait, without a thread, for the first success, which
+ * Lets only a few calls at a model that has not answered yet (since the worker started, since its
+ * breaker last opened, or since a run of consecutive failures); the others wait, without a thread, for the first success, which
  * lifts the limit. A breaker judges only calls that came back, so without this gate a worker
  * starting with thousands of requests would send thousands of calls to a provider that is down
  * before the breaker could see the first failures. The price: on a cold start the model gets
@@ -67,6 +67,14 @@ public final class TrialGate {
             go = drain();
         }
         go.forEach(handoff::execute);
+    }
+
+    /**
+     * A run of failures: the model has to prove itself again before it gets more than the trial
+     * calls, but those already waiting keep waiting (for a success, or for the breaker to open).
+     */
+    public synchronized void suspect() {
+        proven = false;
     }
 
     /**

@@ -138,4 +138,32 @@ class ModelGuardTest {
         assertThat(g.reserve(10, 1_030_000)).as("next room at 1_060_000, after the deadline").isEqualTo(-1);
         assertThat(g.reserve(10, 1_100_000)).as("the refused call took no room").isEqualTo(1_060_000);
     }
+
+    @Test
+    void shouldHoldNewCallsAfterARunOfFailuresUntilASuccessOrTheBreakerOpens() {
+        // minimumCalls 20: 20 trial calls, suspect after 5 consecutive failures
+        ModelGuard g = guard(breaker(20, 100, 50, 10_000, 10_000));
+        List<String> sent = new ArrayList<>();
+        g.acquireBulkheads(() -> sent.add("warm"));
+        g.tryAcquireCall();
+        g.succeeded(SECOND);
+        g.releaseBulkheads();
+        for (int i = 0; i < 30; i++) {
+            int n = i;
+            g.acquireBulkheads(() -> sent.add("in-flight-" + n));
+        }
+        assertThat(sent).hasSize(31);
+
+        for (int i = 0; i < 5; i++) {
+            g.tryAcquireCall();
+            g.failed(SECOND, new RuntimeException("503"));
+            g.releaseBulkheads();
+        }
+        g.acquireBulkheads(() -> sent.add("held"));
+
+        assertThat(sent).as("25 still in flight, above the 20 trial calls").hasSize(31);
+        g.tryAcquireCall();
+        g.succeeded(SECOND);
+        assertThat(sent).last().isEqualTo("held");
+    }
 }
