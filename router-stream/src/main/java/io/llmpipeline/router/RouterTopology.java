@@ -26,6 +26,9 @@ import io.llmpipeline.router.internals.CacheEntry;
 import io.llmpipeline.router.internals.CacheFill;
 import io.llmpipeline.router.internals.CacheKeys;
 import io.llmpipeline.router.internals.CacheLookup;
+import io.llmpipeline.router.internals.CoalescingKind;
+import io.llmpipeline.router.internals.IdempotencyFill;
+import io.llmpipeline.router.internals.IdempotencyLookup;
 import io.llmpipeline.router.internals.InFlight;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.Ledger;
@@ -85,7 +88,11 @@ public final class RouterTopology {
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
         modelHealthAndStats(invocations);
 
-        KStream<String, LlmRequest> misses = cache(valid.process(PromptCompression::new, Named.as("prompt-compression")));
+        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
+                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
+                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
+        KStream<String, LlmRequest> firsts = idempotency(valid.process(PromptCompression::new, Named.as("prompt-compression")), results);
+        KStream<String, LlmRequest> misses = cache(firsts, results);
         KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
                         misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
                 .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));
@@ -120,20 +127,39 @@ public final class RouterTopology {
     }
 
     /**
+     * Requests with an idempotency key are repartitioned by (tenant, key), so one task sees every
+     * duplicate: the first leads, the rest wait for or replay its answer. Leaders' results (they carry
+     * the key in their metadata) are read back by the same key. Requests without a key pass straight on.
+     */
+    private KStream<String, LlmRequest> idempotency(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
+        String[] stores = coalescingStores(CoalescingKind.IDEMPOTENCY);
+        KStream<String, LlmRequest> once = requests.filter((k, r) -> r.getIdempotencyKey() == null, Named.as("idempotency-off"));
+        KStream<String, LlmRequest> leaders = outlets.drain("idempotency-lookup", requests
+                .filter((k, r) -> r.getIdempotencyKey() != null, Named.as("idempotency-on"))
+                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("idempotency-lookup")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new IdempotencyLookup(catalog.config().router(), clock), Named.as("idempotency-lookup"), stores));
+        KStream<String, LlmRequest> promoted = outlets.drain("idempotency-fill", results
+                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyLookup.KEY_METADATA), Named.as("idempotency-fill-candidates"))
+                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyLookup.KEY_METADATA)),
+                        Named.as("idempotency-fill-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("idempotency-fill")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new IdempotencyFill(catalog.config().router(), catalog.config().cache(), clock),
+                        Named.as("idempotency-fill"), stores));
+        return once.merge(leaders, Named.as("idempotency-leaders")).merge(promoted, Named.as("idempotency-promoted"));
+    }
+
+    /**
      * Cacheable requests are repartitioned by cache key, so one task sees every identical request:
      * hits are answered, followers wait, leaders go on. Results read back (by cache key too) fill the
      * cache and release the waiters.
      */
-    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests) {
+    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
         CacheConfig config = catalog.config().cache();
         CacheKeys keys = new CacheKeys(catalog);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-entries"),
-                Serdes.String(), CacheEntry.serde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-inflight"),
-                Serdes.String(), JsonSerde.of(InFlight.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-waiters"),
-                Serdes.String(), Codecs.REQUEST));
-        String[] stores = {"cache-entries", "cache-inflight", "cache-waiters"};
+        String[] stores = coalescingStores(CoalescingKind.CACHE);
 
         // the record key becomes the cache key, or stays the request id when the cache is off for it
         KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
@@ -148,9 +174,6 @@ public final class RouterTopology {
                         .withNumberOfPartitions(internalPartitions))
                 .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
 
-        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
-                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
-                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
                 .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
@@ -158,6 +181,16 @@ public final class RouterTopology {
                         .withNumberOfPartitions(internalPartitions))
                 .process(() -> new CacheFill(config, clock), Named.as("cache-fill"), stores));
         return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
+    }
+
+    private String[] coalescingStores(CoalescingKind kind) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.entries()),
+                Serdes.String(), CacheEntry.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.inFlight()),
+                Serdes.String(), JsonSerde.of(InFlight.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.waiters()),
+                Serdes.String(), Codecs.REQUEST));
+        return kind.stores();
     }
 
     /**

@@ -69,6 +69,7 @@ public final class WorkerDouble implements AutoCloseable {
                 .setUsage(new Usage(a.getEstimatedInputTokens(), 10, 0, 0))
                 .setCostMicros(micros)
                 .setAttempts(1)
+                .setMetadata(a.getRequest().getMetadata()) // the worker copies the request's metadata, as the real one does
                 .setCompletedAtMs(System.currentTimeMillis())
                 .build();
     }
