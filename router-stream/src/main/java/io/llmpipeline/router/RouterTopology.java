@@ -18,6 +18,7 @@ import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.BandPartitioner;
+import io.llmpipeline.router.internals.BudgetChain;
 import io.llmpipeline.router.internals.BudgetReconcile;
 import io.llmpipeline.router.internals.BudgetReservation;
 import io.llmpipeline.router.internals.BudgetScopes;
@@ -194,8 +195,11 @@ public final class RouterTopology {
     }
 
     /**
-     * Tenant stage then provider stage, each only if a limit needs it. A refusal in the provider
-     * stage sends a release back to the tenant stage, so the tenant's reservation is given back.
+     * Tenant stage then provider stage, each only if a limit needs it. The tenant stage reserves on
+     * the tenant/provider ledgers of every provider in the chain at once (one task owns a tenant's
+     * ledgers). The provider stage is one hop per provider of the chain, in chain order, each keyed
+     * by that provider, so its ledgers stay with the one task that owns them; a refusal at any hop
+     * sends releases back to the tenant stage and to the hops before it.
      */
     private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
         BudgetsConfig config = catalog.config().budgets();
@@ -204,50 +208,79 @@ public final class RouterTopology {
         boolean providerStage = scopes.any(BudgetStage.PROVIDER);
         KStream<String, LlmAssignment> admitted = assigned;
         if (tenantStage) {
-            admitted = reserve(BudgetStage.TENANT, admitted, false);
+            budgetStores(BudgetStage.TENANT);
+            admitted = outlets.drain("budget-tenant", reserveSteps(BudgetStage.TENANT, 0, admitted, false));
         }
         KStream<String, InvocationEvent> tenantUsage = invocations;
         if (providerStage) {
-            KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, admitted, tenantStage);
-            tenantUsage = invocations.merge(steps
-                    .filter((k, s) -> s instanceof Step.Release<LlmAssignment>, Named.as("budget-provider-releases"))
-                    .mapValues(s -> ((Step.Release<LlmAssignment>) s).release(), Named.as("budget-provider-release-values")),
-                    Named.as("budget-tenant-usage-merge"));
-            admitted = outlets.drain("budget-provider", steps);
-            reconcile(BudgetStage.PROVIDER, invocations);
+            budgetStores(BudgetStage.PROVIDER);
+            KStream<String, LlmAssignment> next = admitted;
+            KStream<String, LlmAssignment> done = null;
+            KStream<String, InvocationEvent> providerReleases = null;
+            int hops = BudgetChain.maxProviders(catalog);
+            for (int hop = 0; hop < hops; hop++) {
+                KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, hop, next, tenantStage);
+                String name = hopName(hop);
+                if (tenantStage) {
+                    tenantUsage = tenantUsage.merge(releases(steps, BudgetStage.TENANT, name + "-tenant"), Named.as(name + "-tenant-release-merge"));
+                }
+                KStream<String, InvocationEvent> back = releases(steps, BudgetStage.PROVIDER, name + "-provider");
+                providerReleases = providerReleases == null ? back : providerReleases.merge(back, Named.as(name + "-provider-release-merge"));
+                KStream<String, LlmAssignment> passed = outlets.drain(name, steps);
+                int reserved = hop + 1;
+                KStream<String, LlmAssignment> complete = passed.filter((k, a) -> BudgetChain.providers(a).size() <= reserved,
+                        Named.as(name + "-complete"));
+                done = done == null ? complete : done.merge(complete, Named.as(name + "-complete-merge"));
+                next = passed.filter((k, a) -> BudgetChain.providers(a).size() > reserved, Named.as(name + "-onward"));
+            }
+            admitted = done;
+            KStream<String, Step<Void>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage", invocations, true);
+            outlets.drain("budget-provider-usage", reconciled);
+            KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
+            outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
+                    providerReleases.merge(finals, Named.as("budget-provider-release-merge")), false));
         }
         if (tenantStage) {
-            reconcile(BudgetStage.TENANT, tenantUsage);
+            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage", tenantUsage, false));
         }
         return admitted;
     }
 
-    private KStream<String, LlmAssignment> reserve(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
-        return outlets.drain("budget-" + stage.name().toLowerCase(), reserveSteps(stage, in, release));
+    /** Hop 0 keeps the stage's original names, so existing deployments keep their internal topics. */
+    private static String hopName(int hop) {
+        return hop == 0 ? "budget-provider" : "budget-provider-hop" + hop;
     }
 
-    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
-        String name = "budget-" + stage.name().toLowerCase();
+    private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
+        return steps.filter((k, s) -> s instanceof Step.Release<T> r && r.stage() == to, Named.as(name + "-releases"))
+                .mapValues(s -> ((Step.Release<T>) s).release(), Named.as(name + "-release-values"));
+    }
+
+    private void budgetStores(BudgetStage stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
                 Serdes.String(), JsonSerde.of(Ledger.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
                 Serdes.String(), JsonSerde.of(Reservation.class)));
+    }
+
+    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, int hop, KStream<String, LlmAssignment> in, boolean release) {
+        String name = stage == BudgetStage.TENANT ? "budget-tenant" : hopName(hop);
         BudgetsConfig config = catalog.config().budgets();
-        return in.selectKey((k, a) -> stage.partitionKey(a.getRequest().getTenantId(), a.getTarget().getProvider()),
+        return in.selectKey((k, a) -> stage == BudgetStage.TENANT ? a.getRequest().getTenantId() : BudgetChain.providers(a).get(hop),
                         Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName(name)
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReservation(stage, config, release, clock), Named.as(name + "-reservation"),
+                .process(() -> new BudgetReservation(stage, config, release, hop, clock), Named.as(name + "-reservation"),
                         stage.ledgerStore(), stage.reservationStore());
     }
 
-    private void reconcile(BudgetStage stage, KStream<String, InvocationEvent> usage) {
-        String name = "budget-" + stage.name().toLowerCase() + "-usage";
-        outlets.drain(name, usage
+    private KStream<String, Step<Void>> reconcileSteps(BudgetStage stage, String name, KStream<String, InvocationEvent> usage,
+                                                       boolean releaseOthers) {
+        return usage
                 .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), clock), Named.as(name + "-reconcile"),
-                        stage.ledgerStore(), stage.reservationStore()));
+                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock), Named.as(name + "-reconcile"),
+                        stage.ledgerStore(), stage.reservationStore());
     }
 }
