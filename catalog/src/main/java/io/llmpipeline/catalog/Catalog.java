@@ -52,7 +52,7 @@ public final class Catalog {
         WorkerConfig w = config.worker();
         return new Catalog(new PipelineConfig(topics, config.providers(), config.models(), config.routes(),
                 config.budgets(), config.cache(),
-                new RouterConfig(prefix + r.applicationId(), r.processingGuarantee(), r.threads(), r.commitIntervalMs()),
+                r.withApplicationId(prefix + r.applicationId()),
                 w.withGroupId(prefix + w.groupId())));
     }
 

@@ -35,6 +35,8 @@ final class CatalogValidator {
                     "'" + guarantee + "' is not valid; expected exactly_once_v2 or at_least_once"));
         }
         positive("router.threads", config.router().threads(), problems);
+        positive("router.idempotencyRetentionSeconds", config.router().idempotencyRetentionSeconds(), problems);
+        positive("router.idempotencyInFlightTimeoutSeconds", config.router().idempotencyInFlightTimeoutSeconds(), problems);
         positive("worker.maxInFlight", config.worker().maxInFlight(), problems);
         return problems;
     }

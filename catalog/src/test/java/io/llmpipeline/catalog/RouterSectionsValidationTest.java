@@ -27,6 +27,24 @@ class RouterSectionsValidationTest {
     }
 
     @Test
+    void shouldKeepIdempotencyForADayUnlessToldAndRefuseANonPositiveWindow() {
+        assertThat(CatalogLoader.loadDefault().config().router().idempotencyRetentionSeconds()).isEqualTo(86_400);
+        Catalog custom = CatalogLoader.parse(MODELS + """
+                routes: [{match: "", candidates: [small]}]
+                router: {idempotencyRetentionSeconds: 600}
+                """, "t", k -> null);
+        assertThat(custom.withNamePrefix("x-").config().router().idempotencyRetentionSeconds())
+                .as("kept when the names are prefixed").isEqualTo(600);
+
+        CatalogException e = refused("""
+                routes: [{match: "", candidates: [small]}]
+                router: {idempotencyRetentionSeconds: 0, idempotencyInFlightTimeoutSeconds: -1}
+                """);
+        assertThat(e.problems()).extracting(ConfigProblem::path)
+                .containsExactly("router.idempotencyRetentionSeconds", "router.idempotencyInFlightTimeoutSeconds");
+    }
+
+    @Test
     void shouldRefuseABudgetKeyNamingAnUnknownProviderOrModel() {
         CatalogException e = refused("""
                 routes: [{match: "", candidates: [small]}]

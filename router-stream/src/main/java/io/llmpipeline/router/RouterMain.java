@@ -14,26 +14,43 @@ import io.llmpipeline.catalog.TopicPlan;
 /**
  * Runs one router instance until the process is stopped. Environment: KAFKA_BOOTSTRAP_SERVERS
  * (default localhost:9092), PIPELINE_CONFIG (a pipeline.yaml; default the bundled demo catalog),
- * STATE_DIR (default /tmp/llm-router).
+ * STATE_DIR (default /tmp/llm-router). A blank variable counts as unset: docker-compose passes
+ * {@code ${VAR:-}} through as an empty string.
  */
 public final class RouterMain {
+    static final String BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS";
+    static final String STATE_DIR = "STATE_DIR";
+
     private RouterMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        String configPath = System.getenv("PIPELINE_CONFIG");
-        Catalog catalog = configPath == null || configPath.isBlank() ? CatalogLoader.loadDefault() : CatalogLoader.load(Path.of(configPath));
-        Path stateDir = Path.of(System.getenv().getOrDefault("STATE_DIR", "/tmp/llm-router"));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            TopicPlan.create(admin, catalog.topics());
-        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Router router = Router.start(catalog, bootstrap, stateDir, Map.of());
+        Router router = start(System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             router.close();
             stopped.countDown();
         }, "router-shutdown"));
         stopped.await();
+    }
+
+    /** Creates the pipeline's topics if missing and starts a router configured from {@code env}. */
+    static Router start(Map<String, String> env) {
+        String bootstrap = setting(env, BOOTSTRAP, "localhost:9092");
+        Catalog catalog = catalog(env);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicPlan.create(admin, catalog.topics());
+        }
+        return Router.start(catalog, bootstrap, Path.of(setting(env, STATE_DIR, "/tmp/llm-router")), Map.of());
+    }
+
+    static Catalog catalog(Map<String, String> env) {
+        String path = setting(env, CatalogLoader.CONFIG_VARIABLE, null);
+        return path == null ? CatalogLoader.loadDefault() : CatalogLoader.load(Path.of(path), env::get);
+    }
+
+    private static String setting(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
     }
 }

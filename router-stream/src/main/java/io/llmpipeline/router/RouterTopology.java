@@ -18,6 +18,7 @@ import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.BandPartitioner;
+import io.llmpipeline.router.internals.BudgetChain;
 import io.llmpipeline.router.internals.BudgetReconcile;
 import io.llmpipeline.router.internals.BudgetReservation;
 import io.llmpipeline.router.internals.BudgetScopes;
@@ -26,6 +27,9 @@ import io.llmpipeline.router.internals.CacheEntry;
 import io.llmpipeline.router.internals.CacheFill;
 import io.llmpipeline.router.internals.CacheKeys;
 import io.llmpipeline.router.internals.CacheLookup;
+import io.llmpipeline.router.internals.CoalescingKind;
+import io.llmpipeline.router.internals.IdempotencyFill;
+import io.llmpipeline.router.internals.IdempotencyLookup;
 import io.llmpipeline.router.internals.InFlight;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.Ledger;
@@ -85,7 +89,11 @@ public final class RouterTopology {
                 .process(() -> new RecordDecoder<>(Codecs.INVOCATION, clock), Named.as("invocation-decoder")));
         modelHealthAndStats(invocations);
 
-        KStream<String, LlmRequest> misses = cache(valid.process(PromptCompression::new, Named.as("prompt-compression")));
+        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
+                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
+                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
+        KStream<String, LlmRequest> firsts = idempotency(valid.process(PromptCompression::new, Named.as("prompt-compression")), results);
+        KStream<String, LlmRequest> misses = cache(firsts, results);
         KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
                         misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
                 .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));
@@ -120,20 +128,39 @@ public final class RouterTopology {
     }
 
     /**
+     * Requests with an idempotency key are repartitioned by (tenant, key), so one task sees every
+     * duplicate: the first leads, the rest wait for or replay its answer. Leaders' results (they carry
+     * the key in their metadata) are read back by the same key. Requests without a key pass straight on.
+     */
+    private KStream<String, LlmRequest> idempotency(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
+        String[] stores = coalescingStores(CoalescingKind.IDEMPOTENCY);
+        KStream<String, LlmRequest> once = requests.filter((k, r) -> r.getIdempotencyKey() == null, Named.as("idempotency-off"));
+        KStream<String, LlmRequest> leaders = outlets.drain("idempotency-lookup", requests
+                .filter((k, r) -> r.getIdempotencyKey() != null, Named.as("idempotency-on"))
+                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("idempotency-lookup")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new IdempotencyLookup(catalog.config().router(), clock), Named.as("idempotency-lookup"), stores));
+        KStream<String, LlmRequest> promoted = outlets.drain("idempotency-fill", results
+                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyLookup.KEY_METADATA), Named.as("idempotency-fill-candidates"))
+                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyLookup.KEY_METADATA)),
+                        Named.as("idempotency-fill-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("idempotency-fill")
+                        .withNumberOfPartitions(internalPartitions))
+                .process(() -> new IdempotencyFill(catalog.config().router(), catalog.config().cache(), clock),
+                        Named.as("idempotency-fill"), stores));
+        return once.merge(leaders, Named.as("idempotency-leaders")).merge(promoted, Named.as("idempotency-promoted"));
+    }
+
+    /**
      * Cacheable requests are repartitioned by cache key, so one task sees every identical request:
      * hits are answered, followers wait, leaders go on. Results read back (by cache key too) fill the
      * cache and release the waiters.
      */
-    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests) {
+    private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
         CacheConfig config = catalog.config().cache();
         CacheKeys keys = new CacheKeys(catalog);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-entries"),
-                Serdes.String(), CacheEntry.serde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-inflight"),
-                Serdes.String(), JsonSerde.of(InFlight.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cache-waiters"),
-                Serdes.String(), Codecs.REQUEST));
-        String[] stores = {"cache-entries", "cache-inflight", "cache-waiters"};
+        String[] stores = coalescingStores(CoalescingKind.CACHE);
 
         // the record key becomes the cache key, or stays the request id when the cache is off for it
         KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
@@ -148,9 +175,6 @@ public final class RouterTopology {
                         .withNumberOfPartitions(internalPartitions))
                 .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
 
-        KStream<String, LlmResult> results = outlets.drain("results-decode", builder
-                .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
-                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
                 .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
@@ -160,9 +184,22 @@ public final class RouterTopology {
         return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
     }
 
+    private String[] coalescingStores(CoalescingKind kind) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.entries()),
+                Serdes.String(), CacheEntry.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.inFlight()),
+                Serdes.String(), JsonSerde.of(InFlight.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.waiters()),
+                Serdes.String(), Codecs.REQUEST));
+        return kind.stores();
+    }
+
     /**
-     * Tenant stage then provider stage, each only if a limit needs it. A refusal in the provider
-     * stage sends a release back to the tenant stage, so the tenant's reservation is given back.
+     * Tenant stage then provider stage, each only if a limit needs it. The tenant stage reserves on
+     * the tenant/provider ledgers of every provider in the chain at once (one task owns a tenant's
+     * ledgers). The provider stage is one hop per provider of the chain, in chain order, each keyed
+     * by that provider, so its ledgers stay with the one task that owns them; a refusal at any hop
+     * sends releases back to the tenant stage and to the hops before it.
      */
     private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
         BudgetsConfig config = catalog.config().budgets();
@@ -171,50 +208,79 @@ public final class RouterTopology {
         boolean providerStage = scopes.any(BudgetStage.PROVIDER);
         KStream<String, LlmAssignment> admitted = assigned;
         if (tenantStage) {
-            admitted = reserve(BudgetStage.TENANT, admitted, false);
+            budgetStores(BudgetStage.TENANT);
+            admitted = outlets.drain("budget-tenant", reserveSteps(BudgetStage.TENANT, 0, admitted, false));
         }
         KStream<String, InvocationEvent> tenantUsage = invocations;
         if (providerStage) {
-            KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, admitted, tenantStage);
-            tenantUsage = invocations.merge(steps
-                    .filter((k, s) -> s instanceof Step.Release<LlmAssignment>, Named.as("budget-provider-releases"))
-                    .mapValues(s -> ((Step.Release<LlmAssignment>) s).release(), Named.as("budget-provider-release-values")),
-                    Named.as("budget-tenant-usage-merge"));
-            admitted = outlets.drain("budget-provider", steps);
-            reconcile(BudgetStage.PROVIDER, invocations);
+            budgetStores(BudgetStage.PROVIDER);
+            KStream<String, LlmAssignment> next = admitted;
+            KStream<String, LlmAssignment> done = null;
+            KStream<String, InvocationEvent> providerReleases = null;
+            int hops = BudgetChain.maxProviders(catalog);
+            for (int hop = 0; hop < hops; hop++) {
+                KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, hop, next, tenantStage);
+                String name = hopName(hop);
+                if (tenantStage) {
+                    tenantUsage = tenantUsage.merge(releases(steps, BudgetStage.TENANT, name + "-tenant"), Named.as(name + "-tenant-release-merge"));
+                }
+                KStream<String, InvocationEvent> back = releases(steps, BudgetStage.PROVIDER, name + "-provider");
+                providerReleases = providerReleases == null ? back : providerReleases.merge(back, Named.as(name + "-provider-release-merge"));
+                KStream<String, LlmAssignment> passed = outlets.drain(name, steps);
+                int reserved = hop + 1;
+                KStream<String, LlmAssignment> complete = passed.filter((k, a) -> BudgetChain.providers(a).size() <= reserved,
+                        Named.as(name + "-complete"));
+                done = done == null ? complete : done.merge(complete, Named.as(name + "-complete-merge"));
+                next = passed.filter((k, a) -> BudgetChain.providers(a).size() > reserved, Named.as(name + "-onward"));
+            }
+            admitted = done;
+            KStream<String, Step<Void>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage", invocations, true);
+            outlets.drain("budget-provider-usage", reconciled);
+            KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
+            outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
+                    providerReleases.merge(finals, Named.as("budget-provider-release-merge")), false));
         }
         if (tenantStage) {
-            reconcile(BudgetStage.TENANT, tenantUsage);
+            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage", tenantUsage, false));
         }
         return admitted;
     }
 
-    private KStream<String, LlmAssignment> reserve(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
-        return outlets.drain("budget-" + stage.name().toLowerCase(), reserveSteps(stage, in, release));
+    /** Hop 0 keeps the stage's original names, so existing deployments keep their internal topics. */
+    private static String hopName(int hop) {
+        return hop == 0 ? "budget-provider" : "budget-provider-hop" + hop;
     }
 
-    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, KStream<String, LlmAssignment> in, boolean release) {
-        String name = "budget-" + stage.name().toLowerCase();
+    private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
+        return steps.filter((k, s) -> s instanceof Step.Release<T> r && r.stage() == to, Named.as(name + "-releases"))
+                .mapValues(s -> ((Step.Release<T>) s).release(), Named.as(name + "-release-values"));
+    }
+
+    private void budgetStores(BudgetStage stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
                 Serdes.String(), JsonSerde.of(Ledger.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
                 Serdes.String(), JsonSerde.of(Reservation.class)));
+    }
+
+    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, int hop, KStream<String, LlmAssignment> in, boolean release) {
+        String name = stage == BudgetStage.TENANT ? "budget-tenant" : hopName(hop);
         BudgetsConfig config = catalog.config().budgets();
-        return in.selectKey((k, a) -> stage.partitionKey(a.getRequest().getTenantId(), a.getTarget().getProvider()),
+        return in.selectKey((k, a) -> stage == BudgetStage.TENANT ? a.getRequest().getTenantId() : BudgetChain.providers(a).get(hop),
                         Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName(name)
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReservation(stage, config, release, clock), Named.as(name + "-reservation"),
+                .process(() -> new BudgetReservation(stage, config, release, hop, clock), Named.as(name + "-reservation"),
                         stage.ledgerStore(), stage.reservationStore());
     }
 
-    private void reconcile(BudgetStage stage, KStream<String, InvocationEvent> usage) {
-        String name = "budget-" + stage.name().toLowerCase() + "-usage";
-        outlets.drain(name, usage
+    private KStream<String, Step<Void>> reconcileSteps(BudgetStage stage, String name, KStream<String, InvocationEvent> usage,
+                                                       boolean releaseOthers) {
+        return usage
                 .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), clock), Named.as(name + "-reconcile"),
-                        stage.ledgerStore(), stage.reservationStore()));
+                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock), Named.as(name + "-reconcile"),
+                        stage.ledgerStore(), stage.reservationStore());
     }
 }

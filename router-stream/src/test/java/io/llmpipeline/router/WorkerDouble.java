@@ -31,6 +31,14 @@ public final class WorkerDouble implements AutoCloseable {
     public final Map<String, AtomicLong> spentByTenant = new ConcurrentHashMap<>();
 
     public WorkerDouble(String bootstrap, TopicsConfig topics, ToLongFunction<LlmAssignment> cost) {
+        this(bootstrap, topics, cost, false);
+    }
+
+    /**
+     * @param failOver when set, the target fails first (an unbilled attempt) and the first model of the
+     *                 fallback chain answers, billed {@code cost}
+     */
+    public WorkerDouble(String bootstrap, TopicsConfig topics, ToLongFunction<LlmAssignment> cost, boolean failOver) {
         thread = Thread.ofPlatform().name("worker-double").start(() -> {
             try (KafkaConsumer<String, byte[]> consumer = BrokerTopics.consumer(bootstrap, topics.assigned());
                  KafkaProducer<String, byte[]> producer = BrokerTopics.producer(bootstrap)) {
@@ -42,8 +50,17 @@ public final class WorkerDouble implements AutoCloseable {
                         spentMicros.addAndGet(micros);
                         spentByTenant.computeIfAbsent(a.getRequest().getTenantId(), t -> new AtomicLong()).addAndGet(micros);
                         String id = a.getRequest().getRequestId();
-                        producer.send(new ProducerRecord<>(topics.invocations(), id,
-                                Codecs.INVOCATION.encode(Invocations.of(a, 1, micros, true).build())));
+                        if (failOver && !a.getFallbackChain().isEmpty()) {
+                            producer.send(new ProducerRecord<>(topics.invocations(), id, Codecs.INVOCATION.encode(Invocations.of(a, 1, 0, false)
+                                    .setOutcome(io.llmpipeline.schemas.InvocationOutcome.FAILURE)
+                                    .setErrorKind(io.llmpipeline.schemas.ErrorKind.UNAVAILABLE).build())));
+                            var fallback = a.getFallbackChain().getFirst();
+                            producer.send(new ProducerRecord<>(topics.invocations(), id, Codecs.INVOCATION.encode(Invocations.of(a, 2, micros, true)
+                                    .setProvider(fallback.getProvider()).setModel(fallback.getModel()).build())));
+                        } else {
+                            producer.send(new ProducerRecord<>(topics.invocations(), id,
+                                    Codecs.INVOCATION.encode(Invocations.of(a, 1, micros, true).build())));
+                        }
                         if (!a.getShadow()) {
                             producer.send(new ProducerRecord<>(topics.results(), id, Codecs.RESULT.encode(ok(a, micros))));
                         }
@@ -69,6 +86,7 @@ public final class WorkerDouble implements AutoCloseable {
                 .setUsage(new Usage(a.getEstimatedInputTokens(), 10, 0, 0))
                 .setCostMicros(micros)
                 .setAttempts(1)
+                .setMetadata(a.getRequest().getMetadata()) // the worker copies the request's metadata, as the real one does
                 .setCompletedAtMs(System.currentTimeMillis())
                 .build();
     }

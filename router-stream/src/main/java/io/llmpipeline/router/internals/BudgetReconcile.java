@@ -15,18 +15,23 @@ import io.llmpipeline.schemas.InvocationEvent;
 /**
  * Books what each attempt actually cost (billed failures and shadow calls included) against the
  * ledgers of the model that answered, takes it out of the request's reservation, and on the final
- * attempt gives back whatever the reservation still holds.
+ * attempt gives back whatever the reservation still holds. In the provider stage each provider of
+ * the chain holds its own reservation in its own task; the final attempt lands on one of them, which
+ * sends a release to the others.
  */
 public final class BudgetReconcile extends ContextualProcessor<String, InvocationEvent, String, Step<Void>> {
     private final BudgetStage stage;
     private final BudgetScopes scopes;
     private final BudgetAlerts alerts;
+    private final boolean releaseOthers;
     private final Clock clock;
     private KeyValueStore<String, Ledger> ledgers;
     private KeyValueStore<String, Reservation> reservations;
 
-    public BudgetReconcile(BudgetStage stage, BudgetsConfig config, Clock clock) {
+    /** @param releaseOthers whether a final attempt sends releases to the chain's other providers (not for releases themselves) */
+    public BudgetReconcile(BudgetStage stage, BudgetsConfig config, boolean releaseOthers, Clock clock) {
         this.stage = stage;
+        this.releaseOthers = releaseOthers;
         this.scopes = new BudgetScopes(config);
         this.alerts = new BudgetAlerts(config.alertThresholds());
         this.clock = clock;
@@ -43,7 +48,8 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
     public void process(Record<String, InvocationEvent> record) {
         InvocationEvent event = record.value();
         long now = clock.millis();
-        Reservation reservation = reservations.get(event.getRequestId());
+        String reservationKey = stage.reservationKey(event.getRequestId(), event.getProvider());
+        Reservation reservation = reservations.get(reservationKey);
         long cost = Math.max(0, event.getCostMicros());
         Map<String, Ledger> touched = new LinkedHashMap<>();
         if (cost > 0) {
@@ -63,13 +69,31 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
                 }
             }
             if (event.getFinalAttempt()) {
-                reservations.delete(event.getRequestId());
+                reservations.delete(reservationKey);
+                if (releaseOthers) {
+                    for (String other : reservation.otherProviders()) {
+                        context().forward(record.withKey(other).withValue(new Step.Release<>(releaseOf(event, other), BudgetStage.PROVIDER)));
+                    }
+                }
             } else {
-                reservations.put(event.getRequestId(), reservation.consume(cost));
+                reservations.put(reservationKey, reservation.consume(cost));
             }
         }
         touched.forEach((key, ledger) -> ledgers.put(key, alerts.check(ledger, now,
                 alert -> context().forward(record.withKey(alert.getScopeType() + ":" + alert.getScopeKey() + ":"
                         + alert.getWindowStartMs()).withValue(Step.alert(alert))))));
+    }
+
+    private static InvocationEvent releaseOf(InvocationEvent event, String provider) {
+        return InvocationEvent.newBuilder(event)
+                .setEventId(event.getRequestId() + "/0")
+                .setAttempt(0)
+                .setProvider(provider)
+                .setUsage(new io.llmpipeline.schemas.Usage(0, 0, 0, 0))
+                .setCostMicros(0)
+                .setBilled(false)
+                .setFinalAttempt(true)
+                .setWorkerId("router")
+                .build();
     }
 }

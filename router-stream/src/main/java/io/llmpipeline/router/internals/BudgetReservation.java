@@ -35,17 +35,23 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
     private final BudgetsConfig config;
     private final BudgetAlerts alerts;
     private final boolean releaseToTenantStage;
+    private final int hop;
     private final Clock clock;
     private KeyValueStore<String, Ledger> ledgers;
     private KeyValueStore<String, Reservation> reservations;
 
-    /** @param releaseToTenantStage whether a refusal here must give back what the tenant stage reserved */
-    public BudgetReservation(BudgetStage stage, BudgetsConfig config, boolean releaseToTenantStage, Clock clock) {
+    /**
+     * @param releaseToTenantStage whether a refusal here must give back what the tenant stage reserved
+     * @param hop                  provider stage: which provider of the chain this step reserves on
+     *                             (0 = the target's; records arrive keyed by that provider); tenant stage: 0
+     */
+    public BudgetReservation(BudgetStage stage, BudgetsConfig config, boolean releaseToTenantStage, int hop, Clock clock) {
         this.stage = stage;
         this.scopes = new BudgetScopes(config);
         this.config = config;
         this.alerts = new BudgetAlerts(config.alertThresholds());
         this.releaseToTenantStage = releaseToTenantStage;
+        this.hop = hop;
         this.clock = clock;
     }
 
@@ -54,7 +60,10 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
         super.init(context);
         ledgers = context.getStateStore(stage.ledgerStore());
         reservations = context.getStateStore(stage.reservationStore());
-        context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, t -> expire());
+        // every hop shares the stores; one sweep is enough
+        if (hop == 0) {
+            context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, t -> expire());
+        }
     }
 
     @Override
@@ -63,15 +72,17 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
         LlmRequest request = assignment.getRequest();
         long now = clock.millis();
         long cost = assignment.getEstimatedCostMicros();
+        List<String> providers = BudgetChain.providers(assignment);
+        String provider = stage == BudgetStage.PROVIDER ? providers.get(hop) : null;
         List<BudgetScopes.Applicable> applicable = scopes.applicable(stage, request.getTenantId(),
-                assignment.getTarget().getProvider(), assignment.getTarget().getModel(), now);
+                provider == null ? BudgetChain.models(assignment) : BudgetChain.modelsOf(assignment, provider), now);
         List<Ledger> current = new ArrayList<>(applicable.size());
         for (BudgetScopes.Applicable a : applicable) {
             Ledger ledger = ledgers.get(a.ledgerKey());
             ledger = ledger == null ? a.emptyLedger() : ledger;
             String refusal = refusal(ledger, a.limitMicros(), cost, request.getPriority());
             if (refusal != null) {
-                refuse(record, assignment, refusal, now);
+                refuse(record, assignment, providers, refusal, now);
                 return;
             }
             current.add(ledger);
@@ -85,11 +96,15 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
             ledgers.put(a.ledgerKey(), reserved);
             keys.add(a.ledgerKey());
         }
-        if (!keys.isEmpty()) {
-            Reservation existing = reservations.get(request.getRequestId());
-            reservations.put(request.getRequestId(), existing == null
-                    ? new Reservation(keys, cost, request.getTenantId(), now)
-                    : new Reservation(union(existing.ledgers(), keys), existing.remainingMicros() + cost, request.getTenantId(), now));
+        List<String> others = provider == null ? List.of() : providers.stream().filter(p -> !p.equals(provider)).toList();
+        // kept even with no ledger here when the chain has other providers: the final attempt may land on this one
+        if (!keys.isEmpty() || !others.isEmpty()) {
+            String key = stage.reservationKey(request.getRequestId(), provider);
+            Reservation existing = reservations.get(key);
+            reservations.put(key, existing == null
+                    ? new Reservation(keys, cost, request.getTenantId(), now, others)
+                    : new Reservation(union(existing.ledgers(), keys), existing.remainingMicros() + cost, request.getTenantId(), now,
+                            union(existing.otherProviders(), others)));
         }
         context().forward(record.withKey(request.getRequestId()).withValue(Step.next(assignment)));
     }
@@ -115,7 +130,8 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
         return ledger.scope() + " '" + ledger.scopeKey() + "' " + ledger.window() + " limit $" + CostCalculator.formatUsd(limit);
     }
 
-    private void refuse(Record<String, LlmAssignment> record, LlmAssignment assignment, String message, long now) {
+    private void refuse(Record<String, LlmAssignment> record, LlmAssignment assignment, List<String> providers, String message,
+                        long now) {
         LlmRequest request = assignment.getRequest();
         if (assignment.getShadow()) {
             // nobody waits for a shadow: it is not sent, and the caller's own request is unaffected
@@ -126,12 +142,19 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
         }
         if (releaseToTenantStage) {
             context().forward(record.withKey(request.getTenantId()).withValue(
-                    new Step.Release<>(releaseOf(assignment, now))));
+                    new Step.Release<>(releaseOf(assignment, assignment.getTarget().getProvider(), now), BudgetStage.TENANT)));
+        }
+        if (stage == BudgetStage.PROVIDER) {
+            // the providers before this one in the chain already reserved, each in its own task
+            for (String earlier : providers.subList(0, hop)) {
+                context().forward(record.withKey(earlier).withValue(
+                        new Step.Release<>(releaseOf(assignment, earlier, now), BudgetStage.PROVIDER)));
+            }
         }
     }
 
-    /** The synthetic attempt that tells the tenant stage to give back this request's reservation. */
-    static InvocationEvent releaseOf(LlmAssignment assignment, long now) {
+    /** The synthetic final attempt that tells a stage (on this provider, for the provider stage) to give back a reservation. */
+    static InvocationEvent releaseOf(LlmAssignment assignment, String provider, long now) {
         LlmRequest request = assignment.getRequest();
         return InvocationEvent.newBuilder()
                 .setEventId(request.getRequestId() + "/0")
@@ -139,8 +162,9 @@ public final class BudgetReservation extends ContextualProcessor<String, LlmAssi
                 .setTenantId(request.getTenantId())
                 .setTaskType(request.getTaskType())
                 .setAttempt(0)
-                .setProvider(assignment.getTarget().getProvider())
-                .setModel(assignment.getTarget().getModel())
+                .setProvider(provider)
+                .setModel(provider.equals(assignment.getTarget().getProvider()) ? assignment.getTarget().getModel()
+                        : BudgetChain.modelsOf(assignment, provider).getFirst().getModel())
                 .setStartedAtMs(now)
                 .setEndedAtMs(now)
                 .setOutcome(InvocationOutcome.REJECTED)

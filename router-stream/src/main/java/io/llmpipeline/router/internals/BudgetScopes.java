@@ -52,6 +52,17 @@ public final class BudgetScopes {
         return new ArrayList<>(byLedger.values());
     }
 
+    /** The limits of this stage that apply to any of these models (each with its own provider), each ledger once. */
+    public List<Applicable> applicable(BudgetStage stage, String tenant, List<io.llmpipeline.schemas.ModelRef> models, long nowMs) {
+        Map<String, Applicable> byLedger = new LinkedHashMap<>();
+        for (io.llmpipeline.schemas.ModelRef m : models) {
+            for (Applicable a : applicable(stage, tenant, m.getProvider(), m.getModel(), nowMs)) {
+                byLedger.putIfAbsent(a.ledgerKey(), a);
+            }
+        }
+        return new ArrayList<>(byLedger.values());
+    }
+
     /** The scope key this limit holds for the request, or null when the limit does not apply. */
     private static String concreteKey(BudgetLimit limit, String tenant, String provider, String model) {
         String key = limit.key();

@@ -31,7 +31,7 @@ public final class CacheFill extends ContextualProcessor<String, LlmResult, Stri
     @Override
     public void init(ProcessorContext<String, Step<LlmRequest>> context) {
         super.init(context);
-        coalescing = new Coalescing(context);
+        coalescing = new Coalescing(context, CoalescingKind.CACHE);
     }
 
     @Override

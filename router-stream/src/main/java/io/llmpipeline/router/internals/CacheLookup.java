@@ -2,14 +2,11 @@ package io.llmpipeline.router.internals;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.schemas.LlmRequest;
@@ -39,10 +36,11 @@ public final class CacheLookup extends ContextualProcessor<String, LlmRequest, S
     @Override
     public void init(ProcessorContext<String, Step<LlmRequest>> context) {
         super.init(context);
-        coalescing = new Coalescing(context);
+        coalescing = new Coalescing(context, CoalescingKind.CACHE);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> coalescing.expireWaiters(clock.millis()));
-        context.schedule(Duration.ofSeconds(ABANDONED_SWEEP_SECONDS), PunctuationType.WALL_CLOCK_TIME, t -> sweepInFlight());
-        context.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, t -> sweepEntries());
+        context.schedule(Duration.ofSeconds(ABANDONED_SWEEP_SECONDS), PunctuationType.WALL_CLOCK_TIME,
+                t -> coalescing.sweepInFlight(clock.millis(), config.inFlightTimeoutSeconds() * 1000L));
+        context.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, t -> coalescing.sweepEntries(clock.millis()));
     }
 
     @Override
@@ -66,39 +64,5 @@ public final class CacheLookup extends ContextualProcessor<String, LlmRequest, S
         }
         coalescing.inFlight.put(cacheKey, new InFlight(request.getRequestId(), now, keys.ttlSeconds(request), 0, 0));
         context().forward(record.withValue(Step.next(request)));
-    }
-
-    private void sweepInFlight() {
-        long now = clock.millis();
-        long timeoutMs = config.inFlightTimeoutSeconds() * 1000L;
-        List<String> keys = new ArrayList<>();
-        List<InFlight> markers = new ArrayList<>();
-        try (KeyValueIterator<String, InFlight> it = coalescing.inFlight.all()) {
-            while (it.hasNext()) {
-                var e = it.next();
-                keys.add(e.key);
-                markers.add(e.value);
-            }
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            InFlight marker = markers.get(i);
-            if (now - marker.startedAtMs() >= timeoutMs) {
-                coalescing.leaderFailed(keys.get(i), marker, null, now);
-            }
-        }
-    }
-
-    private void sweepEntries() {
-        long now = clock.millis();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, CacheEntry> it = coalescing.entries.all()) {
-            while (it.hasNext()) {
-                var e = it.next();
-                if (!e.value.liveAt(now)) {
-                    expired.add(e.key);
-                }
-            }
-        }
-        expired.forEach(coalescing.entries::delete);
     }
 }

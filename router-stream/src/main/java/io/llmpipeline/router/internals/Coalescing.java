@@ -15,7 +15,9 @@ import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
- * The requests waiting for an identical request's answer, and what happens to them when it comes.
+ * The requests waiting for another request's answer (an identical one for the cache, one with the
+ * same tenant and idempotency key for idempotency; see {@link CoalescingKind}), and what happens
+ * to them when it comes.
  * <ul>
  *   <li>Leader answered: every waiter gets the answer as a cache hit (cost 0, with the saving).</li>
  *   <li>Leader failed for a reason that is about the prompt itself (INVALID_REQUEST,
@@ -28,22 +30,26 @@ import io.llmpipeline.schemas.LlmResult;
  * </ul>
  */
 final class Coalescing {
-    static final String ENTRIES = "cache-entries";
-    static final String IN_FLIGHT = "cache-inflight";
-    static final String WAITERS = "cache-waiters";
     private static final Set<ErrorKind> SHARED_FAILURES = Set.of(ErrorKind.INVALID_REQUEST, ErrorKind.CONTEXT_OVERFLOW,
             ErrorKind.CONTENT_FILTERED, ErrorKind.NO_ROUTE);
 
     private final ProcessorContext<String, Step<LlmRequest>> context;
+    private final CoalescingKind kind;
     final KeyValueStore<String, CacheEntry> entries;
     final KeyValueStore<String, InFlight> inFlight;
     final KeyValueStore<String, LlmRequest> waiters;
 
-    Coalescing(ProcessorContext<String, Step<LlmRequest>> context) {
+    Coalescing(ProcessorContext<String, Step<LlmRequest>> context, CoalescingKind kind) {
         this.context = context;
-        this.entries = context.getStateStore(ENTRIES);
-        this.inFlight = context.getStateStore(IN_FLIGHT);
-        this.waiters = context.getStateStore(WAITERS);
+        this.kind = kind;
+        this.entries = context.getStateStore(kind.entries());
+        this.inFlight = context.getStateStore(kind.inFlight());
+        this.waiters = context.getStateStore(kind.waiters());
+    }
+
+    /** Whether every waiter would fail the same way the leader did, since the failure is about the prompt itself. */
+    static boolean sharedFailure(LlmResult failure) {
+        return failure != null && failure.getError() != null && SHARED_FAILURES.contains(failure.getError().getKind());
     }
 
     void await(String cacheKey, InFlight marker, LlmRequest follower) {
@@ -57,7 +63,7 @@ final class Coalescing {
             if (expired(request, now)) {
                 emit(request.getRequestId(), Step.answer(deadline(request, now)), now);
             } else {
-                emit(request.getRequestId(), Step.answer(TerminalResults.hit(request, cacheKey, answer, now)), now);
+                emit(request.getRequestId(), Step.answer(kind.answer(request, cacheKey, answer, now)), now);
             }
         }
         inFlight.delete(cacheKey);
@@ -65,10 +71,9 @@ final class Coalescing {
 
     /** The leader failed or was abandoned; see the class comment for who gets what. */
     void leaderFailed(String cacheKey, InFlight marker, LlmResult failure, long now) {
-        if (failure != null && failure.getError() != null && SHARED_FAILURES.contains(failure.getError().getKind())) {
+        if (sharedFailure(failure)) {
             for (LlmRequest request : drain(cacheKey)) {
-                emit(request.getRequestId(), Step.answer(TerminalResults.error(request, null, failure.getError().getKind(),
-                        "an identical request (" + failure.getRequestId() + ") failed: " + failure.getError().getMessage(), now)), now);
+                emit(request.getRequestId(), Step.answer(kind.sharedFailure(request, failure, now)), now);
             }
             inFlight.delete(cacheKey);
             return;
@@ -102,7 +107,7 @@ final class Coalescing {
             return;
         }
         inFlight.put(cacheKey, marker.promoted(leader.getRequestId(), now, remaining));
-        emit(cacheKey, Step.next(leader), now);
+        emit(cacheKey, Step.next(kind.leading(leader)), now);
     }
 
     /**
@@ -146,13 +151,44 @@ final class Coalescing {
         return out;
     }
 
+    /** Treats leaders older than the in-flight timeout as lost: their waiters are released (see {@link #leaderFailed}). */
+    void sweepInFlight(long now, long timeoutMs) {
+        List<String> keys = new ArrayList<>();
+        List<InFlight> markers = new ArrayList<>();
+        try (KeyValueIterator<String, InFlight> it = inFlight.all()) {
+            while (it.hasNext()) {
+                var e = it.next();
+                if (now - e.value.startedAtMs() >= timeoutMs) {
+                    keys.add(e.key);
+                    markers.add(e.value);
+                }
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            leaderFailed(keys.get(i), markers.get(i), null, now);
+        }
+    }
+
+    void sweepEntries(long now) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, CacheEntry> it = entries.all()) {
+            while (it.hasNext()) {
+                var e = it.next();
+                if (!e.value.liveAt(now)) {
+                    expired.add(e.key);
+                }
+            }
+        }
+        expired.forEach(entries::delete);
+    }
+
     private static boolean expired(LlmRequest request, long now) {
         return request.getDeadlineEpochMs() != null && request.getDeadlineEpochMs() <= now;
     }
 
-    private static LlmResult deadline(LlmRequest waiter, long now) {
+    private LlmResult deadline(LlmRequest waiter, long now) {
         return TerminalResults.error(waiter, null, ErrorKind.DEADLINE_EXCEEDED,
-                "deadline passed while waiting for an identical request in flight", now);
+                "deadline passed while waiting for " + kind.other + " in flight", now);
     }
 
     private void emit(String key, Step<LlmRequest> step, long now) {

@@ -14,6 +14,8 @@ import io.llmpipeline.schemas.Role;
 /** The checks a request must pass before the router spends anything on it. Pure, so it is tested directly. */
 public final class RequestRules {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Idempotency keys are kept for a day per tenant; a bound keeps a careless caller from filling the store. */
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
 
     private RequestRules() {
     }
@@ -64,6 +66,11 @@ public final class RequestRules {
         }
         if (request.getCacheTtlSeconds() != null && request.getCacheTtlSeconds() <= 0) {
             return reject("cache_ttl_seconds is " + request.getCacheTtlSeconds() + "; it must be positive when set");
+        }
+        String idempotencyKey = request.getIdempotencyKey();
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
+            return reject("idempotency_key must be 1 to " + MAX_IDEMPOTENCY_KEY_CHARS + " non-blank characters when set (got "
+                    + idempotencyKey.length() + " characters" + (idempotencyKey.isBlank() ? ", all blank" : "") + ")");
         }
         if (request.getPassthroughJson() != null) {
             Optional<Rejection> json = checkPassthrough(request.getPassthroughJson());

@@ -23,10 +23,12 @@ public sealed interface Step<T> {
     }
 
     /**
-     * Budget held by an earlier stage must be given back (a later stage refused the request). Carried
-     * as a synthetic REJECTED invocation keyed by tenant, so it joins the real invocations there.
+     * Budget held elsewhere must be given back: by the tenant stage or an earlier provider hop when a
+     * later one refused the request, or by the other providers of a chain when its final attempt is
+     * in. Carried as a synthetic final REJECTED invocation (cost 0) for the stage and provider that
+     * hold it, so it joins the real invocations there.
      */
-    record Release<T>(io.llmpipeline.schemas.InvocationEvent release) implements Step<T> {
+    record Release<T>(io.llmpipeline.schemas.InvocationEvent release, BudgetStage stage) implements Step<T> {
     }
 
     static <T> Step<T> next(T value) {

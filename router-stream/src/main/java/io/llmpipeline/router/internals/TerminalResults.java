@@ -12,6 +12,8 @@ import io.llmpipeline.schemas.Usage;
 
 /** Terminal results the router itself writes: a request it refuses, or one it answers from the cache. */
 public final class TerminalResults {
+    /** Result metadata on an idempotent replay: the request id that was actually answered. */
+    public static final String REPLAY_OF = "router.idempotent_replay_of";
     private TerminalResults() {
     }
 
@@ -61,6 +63,22 @@ public final class TerminalResults {
                 .setLatencyMs(latency(request, nowMs))
                 .setCompletedAtMs(nowMs)
                 .build();
+    }
+
+    /**
+     * The answer to a request whose idempotency key was already answered: the stored result under the
+     * duplicate's own request id, free like a cache hit (the saving is the original's cost), or the same
+     * error when the original failed for a reason about the prompt. Its metadata names the original.
+     */
+    public static LlmResult replay(LlmRequest duplicate, LlmResult original, long nowMs) {
+        LlmResult base = original.getStatus() == ResultStatus.OK
+                ? hit(duplicate, null, original, nowMs)
+                : error(duplicate, null, original.getError().getKind(), "a request with the same idempotency key ("
+                        + original.getRequestId() + ") failed: " + original.getError().getMessage(), nowMs);
+        Map<String, String> metadata = new java.util.HashMap<>(base.getMetadata());
+        metadata.put(REPLAY_OF, original.getRequestId());
+        base.setMetadata(metadata);
+        return base;
     }
 
     static long latency(LlmRequest request, long nowMs) {
