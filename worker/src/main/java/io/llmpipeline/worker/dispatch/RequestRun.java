@@ -84,6 +84,8 @@ public final class RequestRun {
     private final List<InvocationEvent> events = new ArrayList<>();
     private final List<AttemptSummary> attempts = new ArrayList<>();
     private final CompletableFuture<RunReport> done = new CompletableFuture<>();
+    /** Characters of prompt sent, on every event: the router calibrates estimated tokens per model from it. */
+    private final int promptChars;
     private volatile boolean cancelled;
     private int rounds;
     private int discardedPartials;
@@ -101,6 +103,7 @@ public final class RequestRun {
         this.request = assignment.getRequest();
         this.ctx = ctx;
         this.deadlineMs = deadline(request, ctx);
+        this.promptChars = request.getMessages().stream().mapToInt(m -> m.getContent().length()).sum();
         Set<String> seen = new LinkedHashSet<>();
         List<ModelRef> chain = new ArrayList<>();
         chain.add(assignment.getTarget());
@@ -449,6 +452,7 @@ public final class RequestRun {
                 .setErrorMessage(message)
                 .setHttpStatus(status)
                 .setEstimatedInputTokens(assignment.getEstimatedInputTokens())
+                .setPromptChars(promptChars)
                 .setUsage(u)
                 .setCostMicros(cost)
                 .setReservedMicros(assignment.getEstimatedCostMicros())

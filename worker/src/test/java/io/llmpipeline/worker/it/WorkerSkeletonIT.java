@@ -73,6 +73,8 @@ class WorkerSkeletonIT {
             assertThat(e7.getReservedMicros()).isEqualTo(500);
             assertThat(e7.getCostMicros()).isEqualTo(r7.getCostMicros());
             assertThat(e7.getEventId()).isEqualTo("req-7/1");
+            // the router calibrates its token estimates from these characters against usage
+            assertThat(e7.getPromptChars()).isEqualTo("Be brief.".length() + "question 7".length());
             // 200 calls of 200 ms over 12 partitions finish only if far more than 12 run at once
             assertThat(worker.stats().inFlightMax()).isGreaterThan(12);
         }
