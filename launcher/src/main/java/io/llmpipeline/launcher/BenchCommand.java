@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.PipelineConfig;
 import io.llmpipeline.catalog.PriorityBands;
+import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.client.LlmClient;
 import io.llmpipeline.client.Requests;
 import io.llmpipeline.schemas.GenerationParams;
@@ -60,7 +63,8 @@ final class BenchCommand implements Callable<Integer> {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(1, workerHeapMb)
-                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit));
+                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit))
+                .withAdjust(this::roomForConcurrency);
         if (partitions != null) {
             options = options.withAdjust(catalog -> catalog.withBands(PriorityBands.spread(partitions)));
         }
@@ -139,6 +143,18 @@ final class BenchCommand implements Callable<Integer> {
             long failed = outcome.failed() + (misses == null ? 0 : misses.failed());
             return failed == 0 ? 0 : 1;
         }
+    }
+
+    /** The worker must be able to hold every outstanding request, or the bench measures its cap instead of the pipeline. */
+    private Catalog roomForConcurrency(Catalog catalog) {
+        WorkerConfig w = catalog.config().worker();
+        if (w.maxInFlight() >= concurrency) {
+            return catalog;
+        }
+        WorkerConfig roomy = new WorkerConfig(w.groupId(), concurrency, w.transactional(), w.commitIntervalMs(),
+                w.defaultDeadlineMs(), w.priorityAgingMs(), w.healthIntervalMs(), w.shutdownGraceMs());
+        return catalog.with(c -> new PipelineConfig(c.topics(), c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
+                c.router(), roomy));
     }
 
     /** Task type of every bench request: the bundled catalog's default route. */
