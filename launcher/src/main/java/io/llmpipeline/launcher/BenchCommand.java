@@ -108,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
 
             System.out.printf(Locale.ROOT, "%nend-to-end: %d requests in %.1f s = %.0f req/s; latency p50 %.1f ms, p99 %.1f ms; %d failed%n",
                     outcome.requests(), outcome.seconds(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), outcome.failed());
+            if (!outcome.failures().isEmpty()) {
+                System.out.println("failed requests by error kind: " + new java.util.TreeMap<>(outcome.failures()));
+            }
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
             System.out.printf(Locale.ROOT, "provider calls: %d; worker: %d calls in flight at most, heap peak %d MB%n",
                     providerCalls, workers.inFlightMax(), workers.heapUsedPeakMb());

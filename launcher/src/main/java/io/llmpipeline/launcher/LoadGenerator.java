@@ -1,6 +1,8 @@
 package io.llmpipeline.launcher;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -24,7 +26,9 @@ final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    record Outcome(long requests, long failed, long cacheHits, double seconds, Histogram latencyMicros) {
+    /** @param failures failed requests by error kind ("TIMEOUT" when no result came in time) */
+    record Outcome(long requests, long failed, long cacheHits, double seconds, Histogram latencyMicros,
+                   Map<String, Long> failures) {
         double throughput() {
             return requests / seconds;
         }
@@ -44,6 +48,7 @@ final class LoadGenerator {
         Histogram latency = new ConcurrentHistogram(3_600_000_000L, 3);
         AtomicLong failed = new AtomicLong();
         AtomicLong hits = new AtomicLong();
+        Map<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         try (ProgressBar progress = new ProgressBarBuilder().setTaskName(label).setInitialMax(requests)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
@@ -55,6 +60,7 @@ final class LoadGenerator {
                     latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
                     if (error != null || result.getStatus() != ResultStatus.OK) {
                         failed.incrementAndGet();
+                        failures.merge(error != null ? "TIMEOUT" : String.valueOf(result.getError().getKind()), 1L, Long::sum);
                     } else if (result.getCacheHit()) {
                         hits.incrementAndGet();
                     }
@@ -64,6 +70,6 @@ final class LoadGenerator {
             }
             outstanding.acquire(concurrency);
         }
-        return new Outcome(requests, failed.get(), hits.get(), (System.nanoTime() - start) / 1e9, latency);
+        return new Outcome(requests, failed.get(), hits.get(), (System.nanoTime() - start) / 1e9, latency, Map.copyOf(failures));
     }
 }
