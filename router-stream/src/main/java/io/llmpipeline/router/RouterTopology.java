@@ -38,6 +38,7 @@ import io.llmpipeline.router.internals.ModelAssignment;
 import io.llmpipeline.router.internals.ModelStats;
 import io.llmpipeline.router.internals.ModelStatsAggregation;
 import io.llmpipeline.router.internals.Outlets;
+import io.llmpipeline.router.internals.OwnResults;
 import io.llmpipeline.router.internals.PromptCompression;
 import io.llmpipeline.router.internals.ShadowSampling;
 import io.llmpipeline.router.internals.RecordDecoder;
@@ -51,9 +52,10 @@ import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
- * The router's Kafka Streams topology: decode, validate, compress (if asked), answer from the cache
- * or wait for an identical request in flight (by cache key), assign a model, sample shadows, reserve
- * budget (tenant scopes, then provider and model scopes, each on its own partition key), and write
+ * The router's Kafka Streams topology: decode, validate, compress (if asked), answer a repeated
+ * idempotency key once (by tenant and key), answer from the cache or wait for an identical request in
+ * flight (by cache key), assign a model, sample shadows, reserve budget (tenant scopes, then provider
+ * and model scopes of every provider in the chain, each on its own partition key), and write
  * the assignment into the request's priority band on the assigned topic. Every refusal is a terminal result on the
  * results topic; every undecodable record goes to the dead-letter topic. Invocation events flow back
  * to reconcile the budgets.
@@ -66,6 +68,11 @@ public final class RouterTopology {
     private final int internalPartitions;
     /** Marks a record key that is a request id rather than a cache key; a hex digest never starts with it. */
     private static final String CACHE_OFF = "-";
+    /**
+     * Whether results the router wrote and has no use for are skipped undecoded (see {@link OwnResults}).
+     * Off only to measure the saving again: {@code -Dllm.router.decodeOwnResults=true}.
+     */
+    private static final boolean SKIP_OWN_RESULTS = !Boolean.getBoolean("llm.router.decodeOwnResults");
 
     private RouterTopology(Catalog catalog, Clock clock) {
         this.catalog = catalog;
@@ -91,7 +98,7 @@ public final class RouterTopology {
 
         KStream<String, LlmResult> results = outlets.drain("results-decode", builder
                 .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
-                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock), Named.as("result-decoder")));
+                .process(() -> new RecordDecoder<>(Codecs.RESULT, clock, SKIP_OWN_RESULTS), Named.as("result-decoder")));
         KStream<String, LlmRequest> firsts = idempotency(valid.process(PromptCompression::new, Named.as("prompt-compression")), results);
         KStream<String, LlmRequest> misses = cache(firsts, results);
         KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
@@ -176,7 +183,7 @@ public final class RouterTopology {
                 .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
 
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
-                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates"))
+                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates")) // see OwnResults.readBack
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
                         .withNumberOfPartitions(internalPartitions))

@@ -30,6 +30,7 @@ public final class RouterDriver implements AutoCloseable {
     public final TestInputTopic<String, byte[]> rawRequests;
     public final TestInputTopic<String, LlmRequest> requests;
     public final TestInputTopic<String, LlmResult> resultsIn;
+    public final TestInputTopic<String, byte[]> rawResults;
     public final TestInputTopic<String, InvocationEvent> invocations;
     public final TestInputTopic<String, ProviderHealth> health;
     public final TestOutputTopic<String, LlmAssignment> assigned;
@@ -47,6 +48,7 @@ public final class RouterDriver implements AutoCloseable {
         rawRequests = driver.createInputTopic(t.requests(), keys, Serdes.ByteArray().serializer(), START, java.time.Duration.ZERO);
         requests = driver.createInputTopic(t.requests(), keys, Codecs.REQUEST, START, java.time.Duration.ZERO);
         resultsIn = driver.createInputTopic(t.results(), keys, Codecs.RESULT, START, java.time.Duration.ZERO);
+        rawResults = driver.createInputTopic(t.results(), keys, Serdes.ByteArray().serializer(), START, java.time.Duration.ZERO);
         invocations = driver.createInputTopic(t.invocations(), keys, Codecs.INVOCATION, START, java.time.Duration.ZERO);
         health = driver.createInputTopic(t.providerHealth(), keys, Codecs.HEALTH, START, java.time.Duration.ZERO);
         StringDeserializer keyIn = new StringDeserializer();

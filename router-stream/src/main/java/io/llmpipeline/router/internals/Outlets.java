@@ -22,6 +22,7 @@ public final class Outlets {
     public <T> KStream<String, T> drain(String stage, KStream<String, Step<T>> steps) {
         steps.filter((k, s) -> s instanceof Step.Answer<T>, Named.as(stage + "-answers"))
                 .mapValues(s -> ((Step.Answer<T>) s).result(), Named.as(stage + "-answer-values"))
+                .processValues(OwnResults::new, Named.as(stage + "-answer-marks"))
                 .to(topics.results(), Produced.with(Serdes.String(), Codecs.RESULT).withName(stage + "-to-results"));
         steps.filter((k, s) -> s instanceof Step.DeadLetter<T>, Named.as(stage + "-dead-letters"))
                 .mapValues(s -> ((Step.DeadLetter<T>) s).envelope(), Named.as(stage + "-dead-letter-values"))

@@ -20,14 +20,24 @@ public final class RecordDecoder<T extends org.apache.avro.specific.SpecificReco
         extends ContextualProcessor<byte[], byte[], String, Step<T>> {
     private final AvroCodec<T> codec;
     private final Clock clock;
+    private final boolean skipIgnored;
 
     public RecordDecoder(AvroCodec<T> codec, Clock clock) {
+        this(codec, clock, false);
+    }
+
+    /** @param skipIgnored drop records marked {@link OwnResults#IGNORE_HEADER} without decoding them */
+    public RecordDecoder(AvroCodec<T> codec, Clock clock, boolean skipIgnored) {
         this.codec = codec;
         this.clock = clock;
+        this.skipIgnored = skipIgnored;
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        if (skipIgnored && OwnResults.ignored(record.headers())) {
+            return;
+        }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         T value;
         try {

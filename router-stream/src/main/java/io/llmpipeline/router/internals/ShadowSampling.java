@@ -57,7 +57,8 @@ public final class ShadowSampling extends ContextualProcessor<String, LlmAssignm
         }
         String id = original.getRequestId() + SUFFIX;
         LlmAssignment copy = LlmAssignment.newBuilder(assignment)
-                .setRequest(LlmRequest.newBuilder(original).setRequestId(id).setModel(shadow.model()).build())
+                .setRequest(LlmRequest.newBuilder(original).setRequestId(id).setModel(shadow.model())
+                        .setMetadata(withoutIdempotencyKey(original.getMetadata())).build())
                 .setTarget(catalog.ref(shadow.model()))
                 .setFallbackChain(List.of())
                 .setEstimatedInputTokens(tokens)
@@ -70,6 +71,16 @@ public final class ShadowSampling extends ContextualProcessor<String, LlmAssignm
                 .setAssignedAtMs(clock.millis())
                 .build();
         context().forward(record.withKey(id).withValue(copy));
+    }
+
+    /** A shadow's answer must never be taken for its original's under an idempotency key. */
+    private static java.util.Map<String, String> withoutIdempotencyKey(java.util.Map<String, String> metadata) {
+        if (!metadata.containsKey(IdempotencyLookup.KEY_METADATA)) {
+            return metadata;
+        }
+        java.util.Map<String, String> out = new java.util.HashMap<>(metadata);
+        out.remove(IdempotencyLookup.KEY_METADATA);
+        return out;
     }
 
     static boolean sampled(String requestId, double rate) {

@@ -90,6 +90,43 @@ class CacheTest {
     }
 
     @Test
+    void shouldMarkItsOwnCacheHitsAndSkipMarkedResultsUndecodedWhenReadingThemBack() {
+        startDefault();
+        LlmAssignment leader = lead(Requests.valid("r1").build());
+        answer(leader, 500, "Hello, world.");
+        router.results.readRecordsToList();
+
+        router.submit(Requests.valid("r2").build());
+
+        var hit = router.results.readRecord();
+        assertThat(hit.value().getCacheHit()).isTrue();
+        assertThat(hit.headers().lastHeader(OwnResults.IGNORE_HEADER)).as("the router has no use for its own hit").isNotNull();
+
+        var raw = router.rawResults;
+        byte[] garbage = "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        raw.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("x1", garbage,
+                new org.apache.kafka.common.header.internals.RecordHeaders().add(OwnResults.IGNORE_HEADER, new byte[] {'1'})));
+        assertThat(router.dlq.isEmpty()).as("a marked result is never decoded").isTrue();
+        raw.pipeInput("x2", garbage);
+        assertThat(router.dlq.readValue().getReason()).contains("LlmResult");
+    }
+
+    @Test
+    void shouldNotMarkALeadersRefusalSinceItsWaitersNeedIt() {
+        router = new RouterDriver(TestCatalogs.demoWith("""
+                cache: {policy: conservative}
+                budgets:
+                  limits:
+                    - {scope: tenant, key: poor, limitUsd: 0.000001}
+                """));
+        router.submit(Requests.valid("r1").setTenantId("poor").build());
+
+        var refused = router.results.readRecord();
+        assertThat(refused.value().getError().getKind()).isEqualTo(ErrorKind.BUDGET_EXCEEDED);
+        assertThat(refused.headers().lastHeader(OwnResults.IGNORE_HEADER)).isNull();
+    }
+
+    @Test
     void shouldMissForADifferentPrompt() {
         startDefault();
         answer(lead(Requests.valid("r1").build()), 500, "Hello");

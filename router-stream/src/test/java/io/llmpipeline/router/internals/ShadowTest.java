@@ -56,6 +56,18 @@ class ShadowTest {
     }
 
     @Test
+    void shouldNotLetAShadowCarryItsOriginalsIdempotencyKeyBack() {
+        start("{model: gpt-4o, sampleRate: 1.0, enabled: true}", "");
+
+        router.submit(Requests.valid("r1").setIdempotencyKey("order-42").build());
+
+        List<LlmAssignment> out = router.assigned.readValuesToList();
+        assertThat(out.get(0).getRequest().getMetadata()).containsEntry(IdempotencyLookup.KEY_METADATA, "order-42");
+        assertThat(out.get(1).getRequest().getMetadata()).doesNotContainKey(IdempotencyLookup.KEY_METADATA)
+                .containsEntry("caller", "test");
+    }
+
+    @Test
     void shouldSendNoShadowUnlessEnabled() {
         start("{model: gpt-4o, sampleRate: 1.0}", "");
         router.submit(Requests.valid("r1").build());
