@@ -86,6 +86,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         Integer maxTokens = request.getParams() == null ? null : request.getParams().getMaxTokens();
         Map<TokenizerKind, Integer> exactCounts = new EnumMap<>(TokenizerKind.class);
         List<Candidate> usable = new ArrayList<>();
+        List<Candidate> recovering = new ArrayList<>();
         List<String> tooSmall = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -96,7 +97,9 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
             String down = unavailability(model.provider() + "/" + name, now);
             if (down != null) {
                 unavailable.add(name + " (" + down + ")");
-                continue;
+                if (isForcedOpen(model.provider() + "/" + name)) {
+                    continue;
+                }
             }
             int room = model.contextWindow() - tokens;
             int output = maxTokens != null ? maxTokens : Math.min(model.maxOutputTokens(), room);
@@ -105,10 +108,15 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
                         + ", prompt " + tokens + ")");
                 continue;
             }
-            usable.add(new Candidate(name, model, i, tokens, TokenCounter.isExact(model.tokenizer()), output,
-                    CostCalculator.worstCaseMicros(model.price(), tokens, output), modelStats));
+            Candidate candidate = new Candidate(name, model, i, tokens, TokenCounter.isExact(model.tokenizer()), output,
+                    CostCalculator.worstCaseMicros(model.price(), tokens, output), modelStats);
+            (down == null ? usable : recovering).add(candidate);
         }
-        List<Candidate> ranked = CandidateRanking.rank(route.get().strategy(), route.get().minTier(), usable);
+        // Healthy candidates first. Those whose breaker is open or that cool down come last, not never:
+        // when every candidate is down the worker waits for the first to recover, within the request's
+        // deadline, instead of the request failing at once. Only a breaker forced open rules a model out.
+        List<Candidate> ranked = new ArrayList<>(CandidateRanking.rank(route.get().strategy(), route.get().minTier(), usable));
+        ranked.addAll(CandidateRanking.rank(route.get().strategy(), route.get().minTier(), recovering));
         if (ranked.isEmpty()) {
             reject(record, noCandidate(route.get(), usable, tooSmall, unavailable, maxTokens), now);
             return;
@@ -151,6 +159,11 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
                     + (unavailable.isEmpty() ? "" : "; unavailable: " + String.join(", ", unavailable)));
         }
         return new Rejection(ErrorKind.UNAVAILABLE, "every candidate is unavailable: " + String.join(", ", unavailable));
+    }
+
+    private boolean isForcedOpen(String key) {
+        ValueAndTimestamp<ProviderHealth> entry = health.get(key);
+        return entry != null && entry.value() != null && entry.value().getBreakerState() == BreakerState.FORCED_OPEN;
     }
 
     /** Why the model may not be used now, or null when it may. */

@@ -80,14 +80,14 @@ class ModelAssignmentTest {
     }
 
     @Test
-    void shouldSkipAModelWhoseBreakerIsOpen() {
+    void shouldSkipAModelWhoseBreakerIsOpenAndKeepItBehindEveryHealthyOne() {
         route("ordered", "gpt-4o-mini, gpt-3.5-turbo, gpt-4o", "");
         health("gpt-4o-mini", BreakerState.OPEN, null);
 
         LlmAssignment a = assign("r1");
 
         assertThat(a.getTarget().getModel()).isEqualTo("gpt-3.5-turbo");
-        assertThat(a.getFallbackChain()).extracting(ModelRef::getModel).containsExactly("gpt-4o");
+        assertThat(a.getFallbackChain()).extracting(ModelRef::getModel).containsExactly("gpt-4o", "gpt-4o-mini");
     }
 
     @Test
@@ -102,16 +102,29 @@ class ModelAssignmentTest {
     }
 
     @Test
-    void shouldFailWithUnavailableWhenEveryCandidateIsDown() {
+    void shouldAssignDownCandidatesForTheWorkerToWaitOnWhenEveryCandidateIsDown() {
         route("ordered", "gpt-4o-mini, gpt-3.5-turbo", "");
         health("gpt-4o-mini", BreakerState.OPEN, null);
+        health("gpt-3.5-turbo", BreakerState.CLOSED, RouterDriver.START.toEpochMilli() + 10_000);
+
+        LlmAssignment a = assign("r1");
+
+        // the worker waits for the first to recover within the request's deadline (issue: wait, then fail)
+        assertThat(a.getTarget().getModel()).isEqualTo("gpt-4o-mini");
+        assertThat(a.getFallbackChain()).extracting(ModelRef::getModel).containsExactly("gpt-3.5-turbo");
+    }
+
+    @Test
+    void shouldFailWithUnavailableWhenEveryCandidateIsForcedOpen() {
+        route("ordered", "gpt-4o-mini, gpt-3.5-turbo", "");
+        health("gpt-4o-mini", BreakerState.FORCED_OPEN, null);
         health("gpt-3.5-turbo", BreakerState.FORCED_OPEN, null);
 
         LlmResult result = refuse(Requests.valid("r1").build());
 
         assertThat(result.getError().getKind()).isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(result.getError().getMessage()).isEqualTo(
-                "every candidate is unavailable: gpt-4o-mini (breaker OPEN), gpt-3.5-turbo (breaker FORCED_OPEN)");
+                "every candidate is unavailable: gpt-4o-mini (breaker FORCED_OPEN), gpt-3.5-turbo (breaker FORCED_OPEN)");
     }
 
     @Test
@@ -177,15 +190,26 @@ class ModelAssignmentTest {
     }
 
     @Test
-    void shouldRefuseWhenTheOnlyCandidateOfTheMinimumTierIsDown() {
+    void shouldWaitOnTheOnlyCandidateOfTheMinimumTierWhenItIsDownRatherThanDropBelowTheTier() {
         route("capability", "gpt-4o-mini, gpt-3.5-turbo, gpt-4o", "    minTier: 4");
         health("gpt-4o", BreakerState.OPEN, null);
+
+        LlmAssignment a = assign("r1");
+
+        assertThat(a.getTarget().getModel()).isEqualTo("gpt-4o");
+        assertThat(a.getFallbackChain()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseWhenTheOnlyCandidateOfTheMinimumTierIsForcedOpen() {
+        route("capability", "gpt-4o-mini, gpt-3.5-turbo, gpt-4o", "    minTier: 4");
+        health("gpt-4o", BreakerState.FORCED_OPEN, null);
 
         LlmResult result = refuse(Requests.valid("r1").build());
 
         assertThat(result.getError().getKind()).isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(result.getError().getMessage()).isEqualTo(
-                "no available candidate of route '' reaches capability tier 4; unavailable: gpt-4o (breaker OPEN)");
+                "no available candidate of route '' reaches capability tier 4; unavailable: gpt-4o (breaker FORCED_OPEN)");
     }
 
     @Test
