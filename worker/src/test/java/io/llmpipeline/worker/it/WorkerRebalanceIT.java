@@ -1,6 +1,7 @@
 package io.llmpipeline.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,15 +13,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
+import io.llmpipeline.schemas.Priority;
 import io.llmpipeline.sim.FaultScript;
 import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /** Workers joining and leaving the group under load: partitions move, no request is answered twice. */
 class WorkerRebalanceIT {
-    private static final int REQUESTS = 600;
+    /** Enough work that each joining worker is assigned partitions before the others drain the topic. */
+    private static final int REQUESTS = 1500;
     private static ProviderSimulator sim;
 
     @BeforeAll
@@ -39,16 +44,21 @@ class WorkerRebalanceIT {
         String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null).replace("worker:\n", "worker:\n  maxInFlight: 60\n");
         try (PipelineHarness h = new PipelineHarness("rebalance", yaml)) {
             for (int i = 0; i < REQUESTS; i++) {
-                h.send(Assignments.of("m-" + i, "q" + i, new ModelRef("openai", "gpt-a")).build());
+                // every priority, so every partition has work whichever a newcomer is given
+                LlmAssignment.Builder b = Assignments.of("m-" + i, "q" + i, new ModelRef("openai", "gpt-a"));
+                Priority priority = Priority.values()[i % Priority.values().length];
+                b.setRequest(LlmRequest.newBuilder(b.getRequest()).setPriority(priority).build());
+                h.send(b.build());
             }
             h.flush();
 
             Worker a = Worker.start(h.catalog(), h.bootstrap(), "a");
             h.results(100, Duration.ofSeconds(30));
+            // each step waits for the newcomer to have answered something: a fixed result count raced the rebalance
             Worker b = Worker.start(h.catalog(), h.bootstrap(), "b");
-            h.results(250, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> b.stats().finishedRequests() > 0);
             Worker c = Worker.start(h.catalog(), h.bootstrap(), "c");
-            h.results(400, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> c.stats().finishedRequests() > 0);
             a.close();
             List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(60));
             List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(10));
