@@ -6,36 +6,13 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-class AnthropicWireFormatTest {
+class AnthropicWireFormatTest extends SimulatorTest {
     static final String PATH = "/anthropic/v1/messages";
     static final String[] HEADERS = {"x-api-key", "sk-ant-test", "anthropic-version", "2023-06-01"};
-
-    static ProviderSimulator sim;
-    static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = ProviderSimulator.start(0);
-        client = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.clearScripts();
-        sim.resetStats();
-    }
 
     static String request(String model, int maxTokens, boolean stream, String user) {
         var root = SimClient.JSON.createObjectNode();

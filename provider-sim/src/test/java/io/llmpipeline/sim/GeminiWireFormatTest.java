@@ -5,37 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-class GeminiWireFormatTest {
+class GeminiWireFormatTest extends SimulatorTest {
     static final String MODEL = "gemini-2.5-flash";
     static final String GENERATE = "/gemini/v1beta/models/" + MODEL + ":generateContent";
     static final String STREAM = "/gemini/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse";
-
-    static ProviderSimulator sim;
-    static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = ProviderSimulator.start(0);
-        client = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.clearScripts();
-        sim.resetStats();
-    }
 
     static String request(String user, Integer maxOutputTokens) {
         var root = SimClient.JSON.createObjectNode();

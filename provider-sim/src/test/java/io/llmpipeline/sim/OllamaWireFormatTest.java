@@ -6,35 +6,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-class OllamaWireFormatTest {
+class OllamaWireFormatTest extends SimulatorTest {
     static final String PATH = "/ollama/api/chat";
-
-    static ProviderSimulator sim;
-    static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = ProviderSimulator.start(0);
-        client = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.clearScripts();
-        sim.resetStats();
-    }
 
     static String request(String user, Boolean stream, Integer numCtx, Integer numPredict) {
         var root = SimClient.JSON.createObjectNode();

@@ -6,9 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,30 +13,10 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 
-class OpenAiWireFormatTest {
+class OpenAiWireFormatTest extends SimulatorTest {
     static final Encoding O200K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     static final Encoding CL100K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     static final String PATH = "/v1/chat/completions";
-
-    static ProviderSimulator sim;
-    static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = ProviderSimulator.start(0);
-        client = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.clearScripts();
-        sim.resetStats();
-    }
 
     static int chatPromptTokens(Encoding encoding, String... contents) {
         int tokens = 3;
