@@ -20,10 +20,6 @@ public final class Catalog {
         this.bands = config.topics().priorityBands();
     }
 
-    /**
-     * The same catalog with every topic name, the router's application id and the worker's group
-     * prefixed, so several pipelines (or tests) share one broker without seeing each other.
-     */
     /** A changed copy, validated again: a change that breaks the catalog is refused like a bad file. */
     public Catalog with(java.util.function.UnaryOperator<PipelineConfig> change) {
         PipelineConfig changed = change.apply(config);
@@ -43,6 +39,10 @@ public final class Catalog {
                 c.router(), c.worker()));
     }
 
+    /**
+     * The same catalog with every topic name, the router's application id and the worker's group
+     * prefixed, so several pipelines (or tests) share one broker without seeing each other.
+     */
     public Catalog withNamePrefix(String prefix) {
         TopicsConfig t = config.topics();
         TopicsConfig topics = new TopicsConfig(prefix + t.requests(), prefix + t.assigned(), prefix + t.results(),
