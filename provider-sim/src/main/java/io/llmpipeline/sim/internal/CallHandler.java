@@ -77,12 +77,12 @@ public final class CallHandler {
         }
         StatsRecorder.Ticket ticket = stats.begin(call.model());
         ModelState state = scripts.stateFor(call.model());
-        Answer answer = decide(format, call, state);
+        Answer answer = decide(format, call, state, ticket);
         long delayMs = state.script().latencyMs() + state.nextJitter();
         deliver(answer, delayMs, request, response, new Finishing(callback, ticket, answer));
     }
 
-    private Answer decide(WireFormat format, ChatCall call, ModelState state) {
+    private Answer decide(WireFormat format, ChatCall call, ModelState state, StatsRecorder.Ticket ticket) {
         FaultScript script = state.script();
         if (script.requireApiKey() && !call.hasApiKey()) {
             return format.missingApiKey();
@@ -117,6 +117,7 @@ public final class CallHandler {
             }
             completion = completion.withPromptTokens(limit);
         }
+        ticket.usage(completion.promptTokens(), completion.completionTokens());
         if (!call.stream()) {
             byte[] body = format.body(completion, call);
             if (malformed) {
