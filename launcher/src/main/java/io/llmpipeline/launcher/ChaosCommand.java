@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.llmpipeline.launcher.chaos.ChaosRun;
+import io.llmpipeline.launcher.chaos.ChaosVerdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,8 +49,9 @@ final class ChaosCommand implements Callable<Integer> {
         }
         java.nio.file.Path dir = workDir.resolve("chaos");
         WorkDirs.deleteRecursively(dir);
-        return ChaosRun.run(new ChaosRun.Options(dir, requests, Duration.ofSeconds(loadSeconds), routers, workers,
-                Duration.ofSeconds(restartAfterSeconds), budgetShare, Duration.ofSeconds(drainTimeoutSeconds)),
-                System.out, System.err);
+        ChaosVerdict verdict = ChaosRun.run(new ChaosRun.Options(dir, requests, Duration.ofSeconds(loadSeconds), routers,
+                workers, Duration.ofSeconds(restartAfterSeconds), budgetShare, Duration.ofSeconds(drainTimeoutSeconds)), System.err);
+        verdict.print(System.out);
+        return verdict.held() ? 0 : 1;
     }
 }

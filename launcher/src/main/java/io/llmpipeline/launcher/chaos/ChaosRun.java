@@ -41,8 +41,8 @@ public final class ChaosRun {
     private ChaosRun() {
     }
 
-    /** Runs the whole scenario; returns the process exit code (0 only if every figure held). */
-    public static int run(Options options, PrintStream out, PrintStream progress) throws InterruptedException {
+    /** Runs the whole scenario and judges it; every process it started is stopped when it returns. */
+    public static ChaosVerdict run(Options options, PrintStream progress) throws InterruptedException {
         try (ProviderSimulator simulator = ProviderSimulator.start(0)) {
             Catalog catalog = catalog(options, simulator);
             Path configFile = writeCatalog(options.dir(), catalog);
@@ -69,10 +69,8 @@ public final class ChaosRun {
                 progress.printf("chaos: load sent (%d acknowledged, %d not); waiting for results%n",
                         load.acknowledged().size(), load.unsent());
                 awaitResults(watch, load, options.drainTimeout(), progress);
-                ChaosVerdict verdict = ChaosVerdict.judge(load, watch, cluster.bootstrapServers(), catalog, simulator.stats(),
-                        BUDGETED_MODEL, faultTimes);
-                verdict.print(out, Fault.standardPlan(options.workers()));
-                return verdict.held() ? 0 : 1;
+                return ChaosVerdict.judge(load, watch, cluster.bootstrapServers(), catalog, simulator.stats(),
+                        BUDGETED_MODEL, Fault.standardPlan(options.workers()), faultTimes);
             }
         }
     }

@@ -25,12 +25,12 @@ import io.llmpipeline.sim.SimStats;
  *                         (the provider's sum rounded up once; the pipeline rounds each call half-up)
  * @param faultGapsMs      per fault, the longest silence in results that overlaps the fault and its recovery
  */
-record ChaosVerdict(long requests, long unsent, long lost, long duplicated, long providerCalls, long billedEvents,
+public record ChaosVerdict(long requests, long unsent, long lost, long duplicated, long providerCalls, long billedEvents,
                     long duplicateEventIds, long unloggedBilled, long overspendMicros, long maxGapMs,
-                    List<Long> faultGapsMs) {
+                    List<String> faults, List<Long> faultGapsMs) {
 
     static ChaosVerdict judge(ChaosLoad load, ResultWatch watch, String bootstrapServers, Catalog catalog, SimStats stats,
-                              String budgetedModel, List<Long> faultTimesMs) {
+                              String budgetedModel, List<Fault> faults, List<Long> faultTimesMs) {
         long lost = 0;
         long duplicated = 0;
         for (String id : load.acknowledged()) {
@@ -69,16 +69,17 @@ record ChaosVerdict(long requests, long unsent, long lost, long duplicated, long
         }
         return new ChaosVerdict(load.acknowledged().size(), load.unsent(), lost, duplicated, providerCalls, billed,
                 events - eventIds.size(), Math.max(0, providerCalls - billed), Math.max(0, providerBilledMicros - limitMicros),
-                ResultGaps.longestMs(arrivals), List.copyOf(faultGaps));
+                ResultGaps.longestMs(arrivals), faults.stream().map(Fault::label).toList(), List.copyOf(faultGaps));
     }
 
-    boolean held() {
+    /** Nothing lost, duplicated, billed without a record or spent beyond the limit. */
+    public boolean held() {
         return lost == 0 && duplicated == 0 && unloggedBilled == 0 && overspendMicros == 0 && duplicateEventIds == 0;
     }
 
-    void print(PrintStream out, List<Fault> faults) {
+    public void print(PrintStream out) {
         for (int i = 0; i < faultGapsMs.size(); i++) {
-            out.printf(Locale.ROOT, "after %s: longest gap in results %.1f s%n", faults.get(i).label(), faultGapsMs.get(i) / 1000.0);
+            out.printf(Locale.ROOT, "after %s: longest gap in results %.1f s%n", faults.get(i), faultGapsMs.get(i) / 1000.0);
         }
         if (unsent > 0) {
             out.printf(Locale.ROOT, "%d requests were never acknowledged by Kafka (not counted as sent)%n", unsent);
