@@ -44,7 +44,7 @@ import picocli.CommandLine;
 
 /**
  * Batch jobs through the whole local pipeline on the real broker: submitter, router, worker,
- * simulator, batch tracker. The worker holds at most 20 requests at once, so that work queues in
+ * simulator, batch tracker. The worker holds at most 50 requests at once, so that work queues in
  * front of it as it would in front of a busy pool, and a cancel finds requests not yet sent.
  */
 class BatchEndToEndIT {
@@ -67,7 +67,7 @@ class BatchEndToEndIT {
                 .withBootstrap(KafkaFixture.shared().bootstrapServers())
                 .withAdjust(catalog -> catalog.withNamePrefix(prefix))
                 .withAdjust(catalog -> catalog.with(c -> new PipelineConfig(c.topics(), c.providers(), c.models(), c.routes(),
-                        c.budgets(), c.cache(), c.router(), new WorkerConfig(c.worker().groupId(), 20, true, 100)))));
+                        c.budgets(), c.cache(), c.router(), new WorkerConfig(c.worker().groupId(), 50, true, 100)))));
         batches = Batches.connect(pipeline.catalog(), pipeline.bootstrapServers());
     }
 
@@ -186,10 +186,10 @@ class BatchEndToEndIT {
     /** In-JVM abort rather than a killed child process: seconds instead of a JVM start; the bench does the real kill -9. */
     @Test
     void shouldAddNothingTwiceWhenASubmitterKilledHalfWayIsRunAgain() throws Exception {
-        Path input = file("resume.jsonl", 3_000, i -> openAi("r-" + i, "gpt-4o-mini", "resume " + i));
+        Path input = file("resume.jsonl", 2_000, i -> openAi("r-" + i, "gpt-4o-mini", "resume " + i));
         SubmitOptions options = SubmitOptions.forTenant("e2e-resume").withMaxOutstanding(500);
         try {
-            batches.submit(input, options.withAbortAfterLines(1_500));
+            batches.submit(input, options.withAbortAfterLines(1_000));
         } catch (BatchSubmitter.Aborted expected) {
             // the crash
         }
@@ -199,16 +199,16 @@ class BatchEndToEndIT {
 
         assertThat(resumed.resumed()).isTrue();
         assertThat(end.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(end.getCompleted()).isEqualTo(3_000);
-        assertThat(pipeline.simulator().stats().totalCalls()).as("provider calls").isEqualTo(3_000);
+        assertThat(end.getCompleted()).isEqualTo(2_000);
+        assertThat(pipeline.simulator().stats().totalCalls()).as("provider calls").isEqualTo(2_000);
         Path out = dir.resolve("out.jsonl");
         batches.results(resumed.batchId(), out, dir.resolve("err.jsonl"), null);
         List<JsonNode> answers = jsonLines(out);
-        assertThat(answers).hasSize(3_000);
+        assertThat(answers).hasSize(2_000);
         assertThat(answers).extracting(a -> a.path("custom_id").asText()).doesNotHaveDuplicates();
         Set<String> requestIds = new HashSet<>();
         resultsOf(resumed.batchId()).forEach(r -> requestIds.add(r.getRequestId()));
-        assertThat(requestIds).hasSize(3_000);
+        assertThat(requestIds).hasSize(2_000);
     }
 
     @Test
