@@ -125,6 +125,7 @@ public final class BatchSubmitter {
         private final KafkaProducer<String, BatchEvent> events;
         private final KafkaProducer<String, LlmRequest> requests;
         private boolean aborted;
+        private long validationMillis;
 
         Run(String batchId, BatchFile file, SubmitOptions options, BatchWatch watch, Progress progress) {
             this.batchId = batchId;
@@ -152,12 +153,14 @@ public final class BatchSubmitter {
                     .setInputFile(file.path().toString()).setTaskType(options.taskType()).setPriority(options.priority())
                     .setExpiresAtMs(expiresAt).setMaxCostMicros(options.maxCostMicros()));
             events.flush();
+            long validating = System.nanoTime();
             Validation v = validate();
+            validationMillis = (System.nanoTime() - validating) / 1_000_000;
             if (v.valid == 0 || v.invalid > 0 && !options.skipInvalid()) {
                 emit(event(BatchEventKind.VALIDATION_FAILED).setTotal(v.valid).setInvalid(v.invalid));
                 events.flush();
                 return new SubmitResult(batchId, file.format(), v.lines, v.valid, v.invalid, 0, 0, "validation_failed",
-                        v.errorsFile, false);
+                        v.errorsFile, false, validationMillis);
             }
             emit(event(BatchEventKind.VALIDATED).setTotal(v.valid).setInvalid(v.invalid));
             events.flush();
@@ -168,7 +171,7 @@ public final class BatchSubmitter {
             if (BatchFold.terminal(state.getStatus()) || state.getSent() != null) {
                 String why = state.getStatus() == BatchStatus.FAILED ? "validation_failed" : "already_ended";
                 return new SubmitResult(batchId, file.format(), 0, state.getTotal(), state.getInvalid(), 0, state.getCursor(),
-                        why, null, true);
+                        why, null, true, 0);
             }
             if (state.getStatus() == BatchStatus.VALIDATING) {
                 throw new IllegalStateException("batch " + batchId + " is still validating: its submitter stopped before "
@@ -253,7 +256,8 @@ public final class BatchSubmitter {
             emit(event(BatchEventKind.SUBMISSION_ENDED).setCursor(position[0]).setEndReason(reason));
             events.flush();
             progress.update("sending", position[0], total);
-            return new SubmitResult(batchId, file.format(), lines, total, invalid, sent[0], position[0], reason, errorsFile, resumed);
+            return new SubmitResult(batchId, file.format(), lines, total, invalid, sent[0], position[0], reason, errorsFile, resumed,
+                    validationMillis);
         }
 
         /** Null when line {@code index} may go now; else why sending stops. Waits while the window is full. */

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param endReason  why sending stopped: all, cancelled, expired, budget, validation_failed, already_ended
  * @param errorsFile where bad lines were listed, or null when there were none
  * @param resumed    the batch existed already and this run continued it
+ * @param validationMillis time of the validation pass (0 when resumed)
  */
 public record SubmitResult(String batchId, InputFormat format, long lines, long valid, long invalid, long sentNow,
-                           long cursor, String endReason, Path errorsFile, boolean resumed) {
+                           long cursor, String endReason, Path errorsFile, boolean resumed, long validationMillis) {
 }

@@ -96,14 +96,23 @@ public final class BatchBenchCommand implements Callable<Integer> {
         BatchState end = batches.await(id, Duration.ofHours(24)).orElseThrow();
         double totalSeconds = (System.nanoTime() - start) / 1e9;
         Check check = checkOutput(batches, id, dir, lines);
+        double validationSeconds = Double.parseDouble(submitter.value("validation_s"));
+        int plainCount = Math.min(lines, 10_000);
+        double plainRps;
+        try (LlmClient client = LlmClient.connect(pipeline.catalog(), pipeline.bootstrapServers())) {
+            plainRps = InteractiveLoad.plainBulk(client, plainCount, maxOutstanding);
+        }
+        System.err.printf(Locale.ROOT, "validation pass: %.1f s = %.0f lines/s; the same prompts as %d plain BULK requests (no "
+                        + "idempotency key, %d outstanding): %.0f requests/s; batch / plain = %.2f%n", validationSeconds,
+                lines / Math.max(0.001, validationSeconds), plainCount, maxOutstanding, plainRps, end.getCompleted() / totalSeconds / plainRps);
         System.err.printf(Locale.ROOT, "throughput: %d lines, submitter exit %d, intake %.1f s (%.0f lines/s), all answered after %.1f s "
                         + "(%.0f requests/s); submitter heap peak %s MB (-Xmx%dm); %s; provider calls %d; cost %d micro-dollars%n",
                 lines, exit, intakeSeconds, lines / intakeSeconds, totalSeconds, end.getCompleted() / totalSeconds,
                 submitter.value("heap_peak_mb"), submitterHeapMb, check, pipeline.simulator().stats().totalCalls(), end.getCostMicros());
-        last.append(String.format(Locale.ROOT, " lines=%d intake_lines_per_s=%.0f completed_rps=%.0f submitter_heap_peak_mb=%s "
-                        + "output_lines=%d output_distinct=%d completed=%d",
-                lines, lines / intakeSeconds, end.getCompleted() / totalSeconds, submitter.value("heap_peak_mb"),
-                check.lines, check.distinct, end.getCompleted()));
+        last.append(String.format(Locale.ROOT, " lines=%d validation_lines_per_s=%.0f intake_lines_per_s=%.0f completed_rps=%.0f "
+                        + "plain_bulk_rps=%.0f submitter_heap_peak_mb=%s output_lines=%d output_distinct=%d completed=%d",
+                lines, lines / Math.max(0.001, validationSeconds), lines / intakeSeconds, end.getCompleted() / totalSeconds, plainRps,
+                submitter.value("heap_peak_mb"), check.lines, check.distinct, end.getCompleted()));
         return check.lines == lines && check.distinct == lines && end.getCompleted() == lines;
     }
 

@@ -26,6 +26,23 @@ final class InteractiveLoad {
         }
     }
 
+    /**
+     * The same prompts as a batch's, sent as plain BULK requests (no idempotency key) with at most
+     * {@code window} outstanding: what the pipeline does without the batch machinery. Returns requests/s.
+     */
+    static double plainBulk(LlmClient client, int requests, int window) throws Exception {
+        java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(window);
+        long start = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            outstanding.acquire();
+            client.submit(Requests.chat("bench-plain", "batch", Priority.BULK, "Batch prompt p" + i + ": say something short.")
+                            .setModel("gpt-4o-mini").setParams(GenerationParams.newBuilder().setMaxTokens(32).build()).build(),
+                    Duration.ofMinutes(30)).whenComplete((r, e) -> outstanding.release());
+        }
+        outstanding.acquire(window);
+        return requests / ((System.nanoTime() - start) / 1e9);
+    }
+
     static Outcome run(LlmClient client, int requests, String label) throws Exception {
         Histogram latency = new Histogram(3_600_000_000L, 3);
         long failed = 0;
