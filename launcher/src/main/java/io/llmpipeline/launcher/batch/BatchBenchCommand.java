@@ -99,9 +99,13 @@ public final class BatchBenchCommand implements Callable<Integer> {
         double validationSeconds = Double.parseDouble(submitter.value("validation_s"));
         int plainCount = Math.min(lines, 10_000);
         double plainRps;
+        double keyedRps;
         try (LlmClient client = LlmClient.connect(pipeline.catalog(), pipeline.bootstrapServers())) {
-            plainRps = InteractiveLoad.plainBulk(client, plainCount, maxOutstanding);
+            plainRps = InteractiveLoad.plainBulk(client, plainCount, maxOutstanding, false);
+            keyedRps = InteractiveLoad.plainBulk(client, plainCount, maxOutstanding, true);
         }
+        System.err.printf(Locale.ROOT, "the same with an idempotency key each (what a batch request carries): %.0f requests/s = %.2f of plain%n",
+                keyedRps, keyedRps / plainRps);
         System.err.printf(Locale.ROOT, "validation pass: %.1f s = %.0f lines/s; the same prompts as %d plain BULK requests (no "
                         + "idempotency key, %d outstanding): %.0f requests/s; batch / plain = %.2f%n", validationSeconds,
                 lines / Math.max(0.001, validationSeconds), plainCount, maxOutstanding, plainRps, end.getCompleted() / totalSeconds / plainRps);
@@ -110,8 +114,8 @@ public final class BatchBenchCommand implements Callable<Integer> {
                 lines, exit, intakeSeconds, lines / intakeSeconds, totalSeconds, end.getCompleted() / totalSeconds,
                 submitter.value("heap_peak_mb"), submitterHeapMb, check, pipeline.simulator().stats().totalCalls(), end.getCostMicros());
         last.append(String.format(Locale.ROOT, " lines=%d validation_lines_per_s=%.0f intake_lines_per_s=%.0f completed_rps=%.0f "
-                        + "plain_bulk_rps=%.0f submitter_heap_peak_mb=%s output_lines=%d output_distinct=%d completed=%d",
-                lines, lines / Math.max(0.001, validationSeconds), lines / intakeSeconds, end.getCompleted() / totalSeconds, plainRps,
+                        + "plain_bulk_rps=%.0f keyed_bulk_rps=%.0f submitter_heap_peak_mb=%s output_lines=%d output_distinct=%d completed=%d",
+                lines, lines / Math.max(0.001, validationSeconds), lines / intakeSeconds, end.getCompleted() / totalSeconds, plainRps, keyedRps,
                 submitter.value("heap_peak_mb"), check.lines, check.distinct, end.getCompleted()));
         return check.lines == lines && check.distinct == lines && end.getCompleted() == lines;
     }

@@ -30,12 +30,14 @@ final class InteractiveLoad {
      * The same prompts as a batch's, sent as plain BULK requests (no idempotency key) with at most
      * {@code window} outstanding: what the pipeline does without the batch machinery. Returns requests/s.
      */
-    static double plainBulk(LlmClient client, int requests, int window) throws Exception {
+    static double plainBulk(LlmClient client, int requests, int window, boolean idempotencyKeys) throws Exception {
         java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(window);
         long start = System.nanoTime();
+        String run = Long.toString(System.nanoTime(), 36);
         for (int i = 0; i < requests; i++) {
             outstanding.acquire();
             client.submit(Requests.chat("bench-plain", "batch", Priority.BULK, "Batch prompt p" + i + ": say something short.")
+                            .setIdempotencyKey(idempotencyKeys ? run + "/" + i : null)
                             .setModel("gpt-4o-mini").setParams(GenerationParams.newBuilder().setMaxTokens(32).build()).build(),
                     Duration.ofMinutes(30)).whenComplete((r, e) -> outstanding.release());
         }
