@@ -24,6 +24,7 @@ import io.llmpipeline.batch.internals.BatchFile;
 import io.llmpipeline.batch.internals.BatchFold;
 import io.llmpipeline.batch.internals.BatchIds;
 import io.llmpipeline.batch.internals.DiskSet;
+import io.llmpipeline.batch.internals.Jsonl;
 import io.llmpipeline.batch.internals.OutputLines;
 import io.llmpipeline.batch.internals.ParsedLine;
 import io.llmpipeline.catalog.Catalog;
@@ -185,7 +186,7 @@ public final class BatchResults {
                     }
                 }
                 boolean toErrors = line.error() && err != null;
-                write(toErrors ? err : out, line.json());
+                Jsonl.writeLine(toErrors ? err : out, line.json());
                 counts[toErrors ? 1 : 0]++;
             });
         } catch (IOException e) {
@@ -204,12 +205,4 @@ public final class BatchResults {
         return OutputLines.NotRun.EXPIRED;
     }
 
-    private static void write(BufferedWriter out, String line) {
-        try {
-            out.write(line);
-            out.newLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

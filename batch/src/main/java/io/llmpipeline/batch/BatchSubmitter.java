@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.llmpipeline.batch.internals.BatchFile;
 import io.llmpipeline.batch.internals.BatchFold;
+import io.llmpipeline.batch.internals.Jsonl;
 import io.llmpipeline.batch.internals.OutputLines;
 import io.llmpipeline.batch.internals.ParsedLine;
 import io.llmpipeline.batch.internals.RequestMapping;
@@ -194,7 +195,7 @@ public final class BatchSubmitter {
                     counts[0]++;
                     if (line instanceof ParsedLine.Invalid bad) {
                         counts[2]++;
-                        write(errors, out.invalid(bad.lineNumber(), bad.customId(), bad.reason()).json());
+                        Jsonl.writeLine(errors, out.invalid(bad.lineNumber(), bad.customId(), bad.reason()).json());
                     } else {
                         counts[1]++;
                     }
@@ -316,12 +317,4 @@ public final class BatchSubmitter {
         }
     }
 
-    private static void write(BufferedWriter out, String line) {
-        try {
-            out.write(line);
-            out.newLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
