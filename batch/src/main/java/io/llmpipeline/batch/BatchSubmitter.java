@@ -238,8 +238,8 @@ public final class BatchSubmitter {
                 if (stop[0] != null) {
                     return;
                 }
-                requests.send(new ProducerRecord<>(catalog.topics().requests(), null,
-                        RequestMapping.request(batchId, valid, options, expiresAt, clock.millis())));
+                LlmRequest request = RequestMapping.request(batchId, valid, options, expiresAt, clock.millis());
+                requests.send(new ProducerRecord<>(catalog.topics().requests(), request.getRequestId(), request));
                 position[0]++;
                 sent[0]++;
                 if (options.abortAfterLines() > 0 && sent[0] >= options.abortAfterLines()) {
