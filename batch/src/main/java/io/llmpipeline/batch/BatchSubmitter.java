@@ -154,6 +154,11 @@ public final class BatchSubmitter {
                     .setInputFile(file.path().toString()).setTaskType(options.taskType()).setPriority(options.priority())
                     .setExpiresAtMs(expiresAt).setMaxCostMicros(options.maxCostMicros()));
             events.flush();
+            return validateAndSend(expiresAt);
+        }
+
+        /** The validation pass, its verdict on {@code llm.batch-events}, then the send pass. */
+        private SubmitResult validateAndSend(long expiresAt) {
             long validating = System.nanoTime();
             Validation v = validate();
             validationMillis = (System.nanoTime() - validating) / 1_000_000;
@@ -170,15 +175,15 @@ public final class BatchSubmitter {
 
         SubmitResult continueFrom(BatchState state) {
             if (BatchFold.terminal(state.getStatus()) || state.getSent() != null) {
-                String why = state.getStatus() == BatchStatus.FAILED ? "validation_failed" : "already_ended";
+                String why = state.getStatus() == BatchStatus.FAILED ? "validation_failed"
+                        : BatchFold.terminal(state.getStatus()) ? "already_ended" : "already_submitted";
                 return new SubmitResult(batchId, file.format(), 0, state.getTotal(), state.getInvalid(), 0, state.getCursor(),
                         why, null, true, 0);
             }
-            if (state.getStatus() == BatchStatus.VALIDATING) {
-                throw new IllegalStateException("batch " + batchId + " is still validating: its submitter stopped before "
-                        + "validation ended, or runs now; submit it again under a new --batch-id");
-            }
             long expiresAt = state.getExpiresAtMs() == null ? Long.MAX_VALUE : state.getExpiresAtMs();
+            if (state.getStatus() == BatchStatus.VALIDATING) {
+                return validateAndSend(expiresAt); // the last submitter stopped before its validation pass ended
+            }
             return send(-1, state.getTotal(), state.getInvalid(), state.getCursor(), expiresAt, null, true);
         }
 

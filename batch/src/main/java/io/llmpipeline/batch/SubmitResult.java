@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param invalid    bad lines (listed in {@code errorsFile})
  * @param sentNow    requests this run put on Kafka (a resumed run sends only what the last one may not have)
  * @param cursor     valid lines on Kafka when the run ended
- * @param endReason  why sending stopped: all, cancelled, expired, budget, validation_failed, already_ended
+ * @param endReason  why sending stopped: all, cancelled, expired, budget, validation_failed, already_submitted
+ *                   (every line is on Kafka; the batch runs), already_ended
  * @param errorsFile where bad lines were listed, or null when there were none
  * @param resumed    the batch existed already and this run continued it
  * @param validationMillis time of the validation pass (0 when resumed)

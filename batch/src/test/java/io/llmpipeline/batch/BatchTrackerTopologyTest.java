@@ -36,6 +36,8 @@ class BatchTrackerTopologyTest {
     private static final long QUIET = 30_000;
 
     private final TopicsConfig topics = TopicsConfig.defaults();
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> events;
     private TestInputTopic<String, byte[]> results;
@@ -47,6 +49,7 @@ class BatchTrackerTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tracker-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()); // /tmp/kafka-streams is shared by every build on the machine
         driver = new TopologyTestDriver(BatchTrackerTopology.build(topics, GRACE, QUIET), props, Instant.ofEpochMilli(T0));
         events = driver.createInputTopic(topics.batchEvents(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         results = driver.createInputTopic(topics.results(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
