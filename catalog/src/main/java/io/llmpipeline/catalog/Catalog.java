@@ -34,7 +34,7 @@ public final class Catalog {
     public Catalog withBands(java.util.Map<io.llmpipeline.schemas.Priority, Integer> bands) {
         TopicsConfig t = config.topics();
         TopicsConfig topics = new TopicsConfig(t.requests(), t.assigned(), t.results(), t.invocations(), t.providerHealth(),
-                t.budgetAlerts(), t.dlq(), bands, t.partitions(), t.replicationFactor());
+                t.budgetAlerts(), t.dlq(), bands, t.partitions(), t.replicationFactor(), t.batches(), t.batchEvents());
         return with(c -> new PipelineConfig(topics, c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
                 c.router(), c.worker()));
     }
@@ -47,7 +47,7 @@ public final class Catalog {
         TopicsConfig t = config.topics();
         TopicsConfig topics = new TopicsConfig(prefix + t.requests(), prefix + t.assigned(), prefix + t.results(),
                 prefix + t.invocations(), prefix + t.providerHealth(), prefix + t.budgetAlerts(), prefix + t.dlq(),
-                t.bands(), t.partitions(), t.replicationFactor());
+                t.bands(), t.partitions(), t.replicationFactor(), prefix + t.batches(), prefix + t.batchEvents());
         RouterConfig r = config.router();
         WorkerConfig w = config.worker();
         return new Catalog(new PipelineConfig(topics, config.providers(), config.models(), config.routes(),

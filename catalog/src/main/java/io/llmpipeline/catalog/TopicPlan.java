@@ -33,6 +33,10 @@ public final class TopicPlan {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         plan.add(new NewTopic(topics.budgetAlerts(), 1, rf));
         plan.add(new NewTopic(topics.dlq(), 1, rf));
+        // every batch's latest state survives; events are few (a handful per batch) and keyed by batch
+        plan.add(new NewTopic(topics.batches(), topics.partitions(), rf)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        plan.add(new NewTopic(topics.batchEvents(), topics.partitions(), rf));
         return plan;
     }
 

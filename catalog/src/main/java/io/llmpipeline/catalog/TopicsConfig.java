@@ -19,6 +19,8 @@ import io.llmpipeline.schemas.Topics;
  * @param bands             partitions per priority on the banded topics; every priority needs at least 1
  * @param partitions        partitions of the unbanded topics (results, invocations, alerts, dlq)
  * @param replicationFactor replication factor for topics the pipeline creates
+ * @param batches           compacted: the state of every batch job, written by the batch tracker
+ * @param batchEvents       what submitters and cancels report about batches, read by the batch tracker
  */
 public record TopicsConfig(
         String requests,
@@ -30,7 +32,9 @@ public record TopicsConfig(
         String dlq,
         Map<Priority, Integer> bands,
         Integer partitions,
-        Short replicationFactor) {
+        Short replicationFactor,
+        String batches,
+        String batchEvents) {
 
     public TopicsConfig {
         requests = requests == null ? Topics.REQUESTS : requests;
@@ -43,10 +47,20 @@ public record TopicsConfig(
         bands = bands == null ? defaultBands() : Map.copyOf(bands);
         partitions = partitions == null ? 6 : partitions;
         replicationFactor = replicationFactor == null ? 1 : replicationFactor;
+        batches = batches == null ? Topics.BATCHES : batches;
+        batchEvents = batchEvents == null ? Topics.BATCH_EVENTS : batchEvents;
+    }
+
+    /** Without the batch topics (their default names). */
+    public TopicsConfig(String requests, String assigned, String results, String invocations, String providerHealth,
+                        String budgetAlerts, String dlq, Map<Priority, Integer> bands, Integer partitions,
+                        Short replicationFactor) {
+        this(requests, assigned, results, invocations, providerHealth, budgetAlerts, dlq, bands, partitions,
+                replicationFactor, null, null);
     }
 
     public static TopicsConfig defaults() {
-        return new TopicsConfig(null, null, null, null, null, null, null, null, null, null);
+        return new TopicsConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static Map<Priority, Integer> defaultBands() {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 
+import io.llmpipeline.batch.BatchTracker;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
 import io.llmpipeline.catalog.TopicPlan;
@@ -25,7 +26,7 @@ import io.llmpipeline.worker.Worker;
 /**
  * Everything the pipeline needs on one machine, started in order and stopped in reverse: a Kafka
  * broker (embedded KRaft unless a bootstrap address is given), the topics, the provider simulator,
- * the router and the workers.
+ * the router, the batch tracker and the workers.
  */
 public final class LocalPipeline implements AutoCloseable {
     /** Variable the bundled catalog uses for the simulator's address. */
@@ -58,7 +59,11 @@ public final class LocalPipeline implements AutoCloseable {
                 TopicPlan.create(admin, catalog.topics());
             }
             router = track(Router.start(catalog, bootstrapServers, options.workDir().resolve("router-state"), Map.of()));
+            // its own Streams application: joins its group while the router joins its own
+            BatchTracker tracker = track(BatchTracker.start(catalog, bootstrapServers,
+                    options.workDir().resolve("batch-tracker-state"), Map.of()));
             awaitRunning(router, Duration.ofSeconds(90));
+            tracker.awaitRunning(Duration.ofSeconds(90));
             for (int i = 0; i < options.workers(); i++) {
                 if (options.workerHeapMb() > 0) {
                     workerProcesses.add(track(WorkerProcess.start(catalog, bootstrapServers,

@@ -25,12 +25,12 @@ class DockerComposeTest {
 
     @Test
     void shouldParseAndNameEveryService() throws Exception {
-        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "worker");
+        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "batch-tracker", "worker");
     }
 
     @Test
     void shouldStartEachServiceWithAMainClassThatExists() throws Exception {
-        for (String service : List.of("topics", "provider-sim", "router", "worker")) {
+        for (String service : List.of("topics", "provider-sim", "router", "batch-tracker", "worker")) {
             String mainClass = ((List<?>) services().get(service).get("command")).get(0).toString();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).as(service).isNotNull();
         }
@@ -42,7 +42,7 @@ class DockerComposeTest {
         var services = services();
         Map<String, Object> kafkaEnv = (Map<String, Object>) services.get("kafka").get("environment");
         assertThat(kafkaEnv.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo(1);
-        for (String service : List.of("router", "worker")) {
+        for (String service : List.of("router", "batch-tracker", "worker")) {
             Map<String, Object> env = (Map<String, Object>) services.get(service).get("environment");
             assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).as(service).isEqualTo("kafka:9092");
             assertThat(env.get("LLM_SIM_URL")).as(service).isEqualTo("http://provider-sim:8089");

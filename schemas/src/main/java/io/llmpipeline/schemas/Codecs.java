@@ -10,6 +10,8 @@ public final class Codecs {
     public static final AvroCodec<BudgetAlert> BUDGET_ALERT = AvroCodec.of(BudgetAlert.class);
     public static final AvroCodec<DlqEnvelope> DLQ = AvroCodec.of(DlqEnvelope.class);
     public static final AvroCodec<QuotaMember> QUOTA_MEMBER = AvroCodec.of(QuotaMember.class);
+    public static final AvroCodec<BatchEvent> BATCH_EVENT = AvroCodec.of(BatchEvent.class);
+    public static final AvroCodec<BatchState> BATCH_STATE = AvroCodec.of(BatchState.class);
 
     private Codecs() {
     }

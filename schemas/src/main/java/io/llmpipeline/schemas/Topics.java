@@ -9,6 +9,8 @@ public final class Topics {
     public static final String PROVIDER_HEALTH = "llm.provider-health";
     public static final String BUDGET_ALERTS = "llm.budget-alerts";
     public static final String DLQ = "llm.dlq";
+    public static final String BATCHES = "llm.batches";
+    public static final String BATCH_EVENTS = "llm.batch-events";
 
     private Topics() {
     }

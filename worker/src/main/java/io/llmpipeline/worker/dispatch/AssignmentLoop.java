@@ -98,6 +98,7 @@ public final class AssignmentLoop implements Runnable {
     private final List<Out> outbox = new ArrayList<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final io.llmpipeline.worker.batch.CancelledBatches cancelledBatches;
     private volatile boolean stopping;
     private volatile boolean fatal;
     private volatile int backlogSize;
@@ -159,6 +160,7 @@ public final class AssignmentLoop implements Runnable {
                 p.put(k.substring("producer.".length()), v);
             }
         });
+        this.cancelledBatches = io.llmpipeline.worker.batch.CancelledBatches.watch(bootstrapServers, topics.batches());
         this.consumer = new KafkaConsumer<>(c);
         this.producer = new KafkaProducer<>(p);
         if (transactional) {
@@ -298,7 +300,9 @@ public final class AssignmentLoop implements Runnable {
             RequestRun run = new RequestRun(pending.assignment(), ctx);
             running.computeIfAbsent(pending.tp(), k -> new HashMap<>()).put(pending.offset(), run);
             ctx.metrics().requestStarted();
-            run.start().whenComplete((report, error) -> finished.add(new Finished(pending, report, error)));
+            String refusal = cancelledBatches.refusal(pending.assignment().getRequest());
+            (refusal == null ? run.start() : run.refuse(io.llmpipeline.schemas.ErrorKind.CANCELLED, refusal))
+                    .whenComplete((report, error) -> finished.add(new Finished(pending, report, error)));
         }
     }
 
@@ -455,6 +459,7 @@ public final class AssignmentLoop implements Runnable {
     }
 
     private void closeQuietly() {
+        cancelledBatches.close();
         try {
             // a static member must say it leaves, or its partitions idle until its session times out
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

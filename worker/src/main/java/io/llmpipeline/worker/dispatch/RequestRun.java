@@ -141,6 +141,15 @@ public final class RequestRun {
         return done;
     }
 
+    /**
+     * Ends the run at once with this error and no provider call (its batch was cancelled): one
+     * REJECTED unbilled event releases its budget reservation, as for any request that never ran.
+     */
+    public CompletableFuture<RunReport> refuse(ErrorKind kind, String message) {
+        fail(kind, message, null);
+        return done;
+    }
+
     /** Abandons the run (its partition moved to another worker): nothing more is sent or reported. */
     public void cancel() {
         cancelled = true;
