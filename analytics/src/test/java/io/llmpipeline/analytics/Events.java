@@ -30,6 +30,18 @@ public final class Events {
                 .build();
     }
 
+    /** An attempt of {@code taskType} on {@code model}, ending at {@code endedAtMs}, with the given tokens. */
+    public static InvocationEvent.Builder attempt(String requestId, String tenant, String taskType, String model, long endedAtMs,
+                                                  long costMicros, int inputTokens, int outputTokens) {
+        return InvocationEvent.newBuilder()
+                .setEventId(requestId + "/1").setRequestId(requestId).setTenantId(tenant).setTaskType(taskType)
+                .setAttempt(1).setProvider(model.startsWith("claude") ? "sim-anthropic" : "sim-openai").setModel(model)
+                .setStartedAtMs(endedAtMs - 500).setEndedAtMs(endedAtMs)
+                .setOutcome(InvocationOutcome.SUCCESS)
+                .setUsage(new Usage(inputTokens, outputTokens, 0, 0))
+                .setCostMicros(costMicros).setBilled(costMicros > 0).setFinalAttempt(true);
+    }
+
     public static LlmResult result(String requestId, String tenant, long completedAtMs, boolean cacheHit, long savedMicros,
                                    Map<String, String> metadata) {
         return LlmResult.newBuilder()

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String PROVIDER_HEALTH = "llm.provider-health";
     public static final String BUDGET_ALERTS = "llm.budget-alerts";
     public static final String DLQ = "llm.dlq";
+    /** Written by the cost analytics ({@code ./pipeline costs --report anomalies --publish}). */
+    public static final String SPEND_ANOMALIES = "llm.spend-anomalies";
 
     private Topics() {
     }
