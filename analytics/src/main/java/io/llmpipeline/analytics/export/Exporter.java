@@ -34,6 +34,7 @@ import io.llmpipeline.catalog.Catalog;
 public final class Exporter implements AutoCloseable {
     private final Path dir;
     private final Options options;
+    private final ExportLock lock;
     private final ParquetSink sink;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionChunk<?>> chunks = new LinkedHashMap<>();
@@ -42,6 +43,7 @@ public final class Exporter implements AutoCloseable {
     private Exporter(Catalog catalog, String bootstrapServers, Path dir, Options options) {
         this.dir = dir;
         this.options = options;
+        this.lock = ExportLock.acquire(dir);
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -49,7 +51,14 @@ public final class Exporter implements AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, "llm-analytics-export",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000));
         config.putAll(options.consumerOverrides());
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> kafka;
+        try {
+            kafka = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        this.consumer = kafka;
         this.sink = new ParquetSink(options.duckdbMemoryLimit());
         try {
             ExportState state = ExportState.scan(dir);
@@ -167,6 +176,7 @@ public final class Exporter implements AutoCloseable {
         }
         consumer.close(java.time.Duration.ofSeconds(5));
         sink.close();
+        lock.close();
     }
 
     /**
