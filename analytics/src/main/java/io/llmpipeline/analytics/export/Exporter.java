@@ -141,7 +141,7 @@ public final class Exporter implements AutoCloseable {
         long now = options.clock().millis();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PartitionChunk<?> chunk = chunks.get(new TopicPartition(record.topic(), record.partition()));
-            chunk.add(record, dir, now, counts);
+            chunk.add(record, now, counts);
             if (chunk.rows() >= options.maxRowsPerFile()) {
                 chunk.commit(dir, record.offset(), counts);
             }

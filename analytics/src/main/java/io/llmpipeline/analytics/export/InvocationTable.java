@@ -43,7 +43,6 @@ public final class InvocationTable implements TableSpec<InvocationEvent> {
 
     @Override
     public void append(DuckDBAppender a, InvocationEvent e, int partition, long offset) throws SQLException {
-        a.beginRow();
         a.append(e.getEventId()).append(e.getRequestId()).append(e.getTenantId()).append(e.getTaskType());
         TableSpec.appendNullable(a, e.getCacheKey());
         a.append(e.getAttempt()).append(e.getProvider()).append(e.getModel())
@@ -59,6 +58,5 @@ public final class InvocationTable implements TableSpec<InvocationEvent> {
         TableSpec.appendNullable(a, e.getWorkerId());
         a.append(e.getLabels());
         a.append(partition).append(offset);
-        a.endRow();
     }
 }

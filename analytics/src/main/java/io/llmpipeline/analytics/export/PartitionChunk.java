@@ -2,9 +2,6 @@ package io.llmpipeline.analytics.export;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,9 +10,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.duckdb.DuckDBAppender;
 
 /**
- * The records of one topic partition read since its last committed file: all of one UTC day,
- * appended to a DuckDB staging table as they arrive, written as one part file when full, when
- * the day changes, when old enough, or at the end of a pass.
+ * The records of one topic partition read since its last committed range, appended to a DuckDB
+ * staging table as they arrive (with the UTC day each is filed under), written as one range when
+ * full, when old enough, or at the end of a pass.
  */
 final class PartitionChunk<T> {
     private final TopicPartition partition;
@@ -25,7 +22,6 @@ final class PartitionChunk<T> {
     private final List<RejectedRecord> rejects = new ArrayList<>();
     private DuckDBAppender appender;
     private long from;
-    private LocalDate day;
     private int rows;
     private long openedAtMs;
 
@@ -58,72 +54,47 @@ final class PartitionChunk<T> {
         return openedAtMs;
     }
 
-    /**
-     * Adds one record, first writing what the chunk holds when the record belongs to another day.
-     *
-     * @return files committed before the record was added (0 or 1)
-     */
-    int add(ConsumerRecord<byte[], byte[]> record, Path dir, long nowMs, ExportCounts counts) throws SQLException {
-        T value = null;
-        String rejection = null;
-        LocalDate recordDay;
+    /** Adds one record, or keeps it as a reject with the reason when it cannot be decoded. */
+    void add(ConsumerRecord<byte[], byte[]> record, long nowMs, ExportCounts counts) throws SQLException {
+        if (isEmpty()) {
+            openedAtMs = nowMs;
+        }
+        T value;
         try {
             if (record.value() == null) {
                 throw new IllegalArgumentException("no value (a tombstone)");
             }
             value = spec.decode(record.value());
-            recordDay = spec.day(value);
         } catch (RuntimeException e) {
-            value = null;
-            rejection = e.getClass().getSimpleName() + ": " + e.getMessage();
-            recordDay = LocalDate.ofInstant(Instant.ofEpochMilli(Math.max(0, record.timestamp())), ZoneOffset.UTC);
-        }
-        int committed = 0;
-        if (!isEmpty() && !recordDay.equals(day)) {
-            committed = commit(dir, record.offset() - 1, counts);
-        }
-        if (isEmpty()) {
-            day = recordDay;
-            openedAtMs = nowMs;
-        }
-        if (value == null) {
             rejects.add(new RejectedRecord(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                    rejection, record.value()));
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), record.value()));
             counts.rejected++;
-            return committed;
+            return;
         }
         if (appender == null) {
             appender = sink.appender(staging);
         }
+        appender.beginRow();
         spec.append(appender, value, record.partition(), record.offset());
+        appender.append(spec.day(value));
+        appender.endRow();
         rows++;
         counts.records++;
-        return committed;
     }
 
-    /**
-     * Writes the chunk as the file covering {@code [from, to]} and starts the next one at {@code to + 1}.
-     *
-     * @return files committed (0 when the chunk held nothing)
-     */
-    int commit(Path dir, long to, ExportCounts counts) throws SQLException {
+    /** Writes the chunk as the range {@code [from, to]} and starts the next one at {@code to + 1}; nothing when empty. */
+    void commit(Path dir, long to, ExportCounts counts) throws SQLException {
         if (isEmpty()) {
-            return 0;
+            return;
         }
         if (appender != null) {
             appender.close();
             appender = null;
         }
-        if (!rejects.isEmpty()) {
-            sink.writeRejects(rejects, new PartFile(ExportState.REJECTS, day, partition.topic(), partition.partition(), from, to).path(dir));
-            rejects.clear();
-        }
-        sink.commit(staging, new PartFile(spec.name(), day, partition.topic(), partition.partition(), from, to).path(dir));
-        counts.files++;
+        counts.files += sink.commit(staging, spec.name(), rejects, partition, from, to, dir);
+        rejects.clear();
         from = to + 1;
         rows = 0;
-        day = null;
-        return 1;
     }
 
     void close() throws SQLException {

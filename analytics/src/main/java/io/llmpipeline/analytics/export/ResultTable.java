@@ -52,7 +52,6 @@ public final class ResultTable implements TableSpec<LlmResult> {
 
     @Override
     public void append(DuckDBAppender a, LlmResult r, int partition, long offset) throws SQLException {
-        a.beginRow();
         a.append(r.getRequestId()).append(r.getTenantId()).append(r.getTaskType()).append(r.getPriority().name());
         TableSpec.appendNullable(a, r.getCacheKey());
         a.append(r.getStatus().name());
@@ -66,6 +65,5 @@ public final class ResultTable implements TableSpec<LlmResult> {
         a.append(r.getCompletedAtMs());
         a.append(CostLabels.select(catalog, r.getMetadata()));
         a.append(partition).append(offset);
-        a.endRow();
     }
 }

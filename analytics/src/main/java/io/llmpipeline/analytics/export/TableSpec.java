@@ -24,7 +24,7 @@ public interface TableSpec<T> {
     /** The UTC day the record is filed under: when its money was spent or its answer given. */
     LocalDate day(T record);
 
-    /** Appends one row, every column of {@link #columns()} in order, the Kafka coordinates last. */
+    /** Appends one row's columns, every column of {@link #columns()} in order, the Kafka coordinates last (the caller begins and ends the row). */
     void append(DuckDBAppender appender, T record, int partition, long offset) throws SQLException;
 
     static void appendNullable(DuckDBAppender appender, String value) throws SQLException {

@@ -119,11 +119,18 @@ class ExporterTest {
         // nothing new: a second pass writes nothing
         assertThat(export().files()).isZero();
 
-        // the last file of one partition never got its name (a crash between COPY and rename),
-        // plus a temporary file left behind: the next run writes that range again, exactly once
-        PartFile lost = ExportState.scan(dir).files().stream().max(java.util.Comparator.comparingLong(PartFile::toOffset)).orElseThrow();
-        long lostRows = count("SELECT count(*) FROM read_parquet('" + lost.path(dir).toAbsolutePath() + "')");
-        Files.move(lost.path(dir), lost.path(dir).resolveSibling(ExportState.TEMP_PREFIX + lost.fileName()));
+        // the export stopped between the renames of one partition's last range (one file per day):
+        // one of its two files never got its name, a temporary file was left behind. The next run
+        // removes the other file and writes that range again, exactly once
+        List<PartFile> committed = ExportState.scan(dir).files();
+        PartFile lastOfRange = committed.stream()
+                .filter(f -> f.table().equals("invocations") && f.parts() == 2)
+                .filter(f -> committed.stream().noneMatch(o -> o.partition() == f.partition() && o.fromOffset() > f.toOffset()))
+                .findFirst().orElseThrow();
+        long lostRows = count("SELECT count(*) FROM invocations WHERE kafka_partition = " + lastOfRange.partition()
+                + " AND kafka_offset BETWEEN " + lastOfRange.fromOffset() + " AND " + lastOfRange.toOffset());
+        assertThat(lostRows).isGreaterThan(1);
+        Files.move(lastOfRange.path(dir), lastOfRange.path(dir).resolveSibling(ExportState.TEMP_PREFIX + lastOfRange.fileName()));
         sendCommitted(40, 25);
 
         ExportSummary second = export();
@@ -168,10 +175,18 @@ class ExporterTest {
     }
 
     @Test
+    void shouldRefuseADirectoryWithAnIncompleteRangeBeforeItsLast() throws Exception {
+        Path day = Files.createDirectories(dir.resolve("invocations/day=2026-12-03"));
+        Files.writeString(day.resolve("part-t-0-0-9-1of2.parquet"), "x");
+        Files.writeString(day.resolve("part-t-0-10-12-1of1.parquet"), "x");
+        assertThatThrownBy(() -> ExportState.scan(dir)).hasMessageContaining("has 1 of its 2 files");
+    }
+
+    @Test
     void shouldRefuseADirectoryWhoseRangesOverlap() throws Exception {
         Path day = Files.createDirectories(dir.resolve("invocations/day=2026-12-03"));
-        Files.writeString(day.resolve("part-t-0-0-9.parquet"), "x");
-        Files.writeString(day.resolve("part-t-0-5-12.parquet"), "x");
+        Files.writeString(day.resolve("part-t-0-0-9-1of1.parquet"), "x");
+        Files.writeString(day.resolve("part-t-0-5-12-1of1.parquet"), "x");
         assertThatThrownBy(() -> ExportState.scan(dir)).hasMessageContaining("overlap");
     }
 }
