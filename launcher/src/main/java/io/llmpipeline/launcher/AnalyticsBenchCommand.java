@@ -56,7 +56,7 @@ final class AnalyticsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        deleteTree(workDir);
+        WorkDirs.deleteRecursively(workDir);
         Files.createDirectories(workDir);
         Catalog catalog = CatalogLoader.loadDefault();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), 0)) {
@@ -162,14 +162,6 @@ final class AnalyticsBenchCommand implements Callable<Integer> {
     private static long size(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 }

@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.llmpipeline.analytics.export.Exporter;
 import io.llmpipeline.analytics.report.AnalyticsStore;
@@ -119,7 +117,11 @@ final class CostsCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         } finally {
             if (temp != null) {
-                deleteTree(temp);
+                try {
+                    WorkDirs.deleteRecursively(temp);
+                } catch (UncheckedIOException e) {
+                    System.err.println("could not remove " + temp + ": " + e.getMessage());
+                }
             }
         }
     }
@@ -135,13 +137,5 @@ final class CostsCommand implements Callable<Integer> {
             case ANOMALIES -> SpendAnomalies.defaults().detect(store, clock, dims.isEmpty() ? Dimension.parse("tenant") : dims.getFirst());
             case RECOMMENDATIONS -> Recommendations.defaults().report(store, clock, catalog, window);
         };
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not remove " + root + ": " + e.getMessage());
-        }
     }
 }

@@ -63,44 +63,69 @@ final class DashboardData {
         }
     }
 
-    /** Spend per hour over the last {@code hours}, one series per value of {@code column} (the top few, the rest as "other"). */
+    /**
+     * Spend over time, one series per value of {@code column} (the top six, the rest as "other"),
+     * over at most the last {@code hours}. Buckets are as small as lets the span since the first
+     * spend fit in {@value #MAX_BUCKETS} of them (1 minute up to 1 hour), so a pipeline that
+     * started ten minutes ago shows minutes, not one bar.
+     */
     Map<String, Object> spendOverTime(String column, int hours) {
         long now = clock.millis();
-        long end = now - now % HOUR + HOUR;
-        long start = end - hours * HOUR;
         try (AnalyticsStore store = AnalyticsStore.open(dataDir)) {
+            Table first = store.query("SELECT min(ended_at_ms) FROM invocations WHERE billed AND ended_at_ms >= ?", now - hours * HOUR);
+            Object firstMs = first.rows().getFirst().getFirst();
+            long span = firstMs == null ? HOUR : now - ((Number) firstMs).longValue();
+            long bucket = bucketFor(span, new long[] {60_000L, 300_000L, 900_000L, HOUR});
+            int count = (int) Math.max(12, Math.min(MAX_BUCKETS, span / bucket + 2));
+            long end = now - now % bucket + bucket;
+            long start = end - count * bucket;
             Table top = store.query("SELECT " + column + " AS k FROM invocations WHERE billed AND ended_at_ms >= ? "
                     + "GROUP BY 1 ORDER BY sum(cost_micros) DESC, 1 LIMIT 6", start);
             List<String> keys = top.rows().stream().map(r -> String.valueOf(r.get(0))).toList();
             Table buckets = store.query("SELECT " + column + " AS k, (ended_at_ms - ?) // ? AS bucket, sum(cost_micros) AS micros "
-                    + "FROM invocations WHERE billed AND ended_at_ms >= ? AND ended_at_ms < ? GROUP BY 1, 2", start, HOUR, start, end);
+                    + "FROM invocations WHERE billed AND ended_at_ms >= ? AND ended_at_ms < ? GROUP BY 1, 2", start, bucket, start, end);
             Map<String, long[]> series = new LinkedHashMap<>();
-            keys.forEach(k -> series.put(k, new long[hours]));
+            keys.forEach(k -> series.put(k, new long[count]));
             for (List<Object> r : buckets.rows()) {
                 String key = keys.contains(String.valueOf(r.get(0))) ? String.valueOf(r.get(0)) : "other";
-                series.computeIfAbsent(key, k -> new long[hours])[((Number) r.get(1)).intValue()] += ((Number) r.get(2)).longValue();
+                series.computeIfAbsent(key, k -> new long[count])[((Number) r.get(1)).intValue()] += ((Number) r.get(2)).longValue();
             }
             List<Long> labels = new ArrayList<>();
-            for (int h = 0; h < hours; h++) {
-                labels.add(start + h * HOUR);
+            for (int i = 0; i < count; i++) {
+                labels.add(start + i * bucket);
             }
             List<Map<String, Object>> out = new ArrayList<>();
             series.forEach((k, v) -> out.add(Map.of("name", k, "micros", v)));
-            return Map.of("bucket_start_ms", labels, "series", out);
+            return Map.of("bucket_ms", bucket, "bucket_start_ms", labels, "series", out);
         }
     }
 
-    /** Attempts, latency percentiles and output tokens per second, per minute over the last hour. */
+    private static final int MAX_BUCKETS = 48;
+
+    private static long bucketFor(long span, long[] sizes) {
+        for (long size : sizes) {
+            if (span <= MAX_BUCKETS * size) {
+                return size;
+            }
+        }
+        return sizes[sizes.length - 1];
+    }
+
+    /** Attempts, latency percentiles and output tokens per second over the last hour, per minute (per 10 s in the first minutes). */
     List<Map<String, Object>> throughput() {
         long now = clock.millis();
         try (AnalyticsStore store = AnalyticsStore.open(dataDir)) {
+            Table first = store.query("SELECT min(ended_at_ms) FROM invocations WHERE ended_at_ms >= ?", now - HOUR);
+            Object firstMs = first.rows().getFirst().getFirst();
+            long bucket = bucketFor(firstMs == null ? HOUR : now - ((Number) firstMs).longValue(), new long[] {10_000L, 60_000L});
             return rows(store.query("""
-                    SELECT ended_at_ms // 60000 * 60000 AS minute_ms, count(*) AS attempts,
+                    SELECT ended_at_ms // ? * ? AS bucket_ms, ? AS bucket_size_ms, count(*) AS attempts,
                            count(*) FILTER (WHERE outcome <> 'SUCCESS') AS failures,
                            CAST(quantile_disc(ended_at_ms - started_at_ms, 0.5) AS BIGINT) AS p50_ms,
                            CAST(quantile_disc(ended_at_ms - started_at_ms, 0.95) AS BIGINT) AS p95_ms,
-                           round(sum(output_tokens) / 60.0, 1) AS output_tokens_per_s
-                    FROM invocations WHERE outcome <> 'REJECTED' AND ended_at_ms >= ? GROUP BY 1 ORDER BY 1""", now - HOUR));
+                           round(sum(output_tokens) * 1000.0 / ?, 1) AS output_tokens_per_s
+                    FROM invocations WHERE outcome <> 'REJECTED' AND ended_at_ms >= ? GROUP BY 1 ORDER BY 1""",
+                    bucket, bucket, bucket, bucket, now - HOUR));
         }
     }
 
@@ -168,18 +193,10 @@ final class DashboardData {
     }
 
     private static Map<String, Object> row(Table t) {
-        return rows(t).getFirst();
+        return t.asMaps().getFirst();
     }
 
-    static List<Map<String, Object>> rows(Table t) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (List<Object> r : t.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int c = 0; c < t.columns().size(); c++) {
-                m.put(t.columns().get(c), r.get(c));
-            }
-            out.add(m);
-        }
-        return out;
+    private static List<Map<String, Object>> rows(Table t) {
+        return t.asMaps();
     }
 }

@@ -17,6 +17,19 @@ public record Table(List<String> columns, List<List<Object>> rows) {
         return index;
     }
 
+    /** Each row as a map from column name to value, in column order (for JSON). */
+    public List<java.util.Map<String, Object>> asMaps() {
+        List<java.util.Map<String, Object>> maps = new java.util.ArrayList<>();
+        for (List<Object> row : rows) {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < columns.size(); c++) {
+                map.put(columns.get(c), row.get(c));
+            }
+            maps.add(map);
+        }
+        return maps;
+    }
+
     /** The sum of a column of whole numbers. */
     public long sum(String name) {
         int c = column(name);

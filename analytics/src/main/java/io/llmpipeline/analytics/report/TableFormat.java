@@ -1,8 +1,6 @@
 package io.llmpipeline.analytics.report;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,14 +28,7 @@ public enum TableFormat {
     }
 
     public static String json(Table table) {
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (List<Object> row : table.rows()) {
-            Map<String, Object> object = new LinkedHashMap<>();
-            for (int c = 0; c < table.columns().size(); c++) {
-                object.put(table.columns().get(c), row.get(c));
-            }
-            objects.add(object);
-        }
+        List<Map<String, Object>> objects = table.asMaps();
         try {
             return JSON_MAPPER.writeValueAsString(objects);
         } catch (JsonProcessingException e) {

@@ -10,7 +10,10 @@ const usd = micros => {
 };
 const count = n => Number(n).toLocaleString('en-US');
 const ms = n => n >= 1000 ? (n / 1000).toFixed(2) + ' s' : n + ' ms';
-const hourLabel = t => new Date(t).toISOString().substring(5, 13).replace('T', ' ') + 'h';
+const timeLabel = (t, bucketMs) => bucketMs >= 3600000
+  ? new Date(t).toISOString().substring(5, 13).replace('T', ' ') + 'h'
+  : new Date(t).toISOString().substring(11, bucketMs < 60000 ? 19 : 16);
+const bucketName = ms => ms >= 3600000 ? 'hourly' : ms >= 60000 ? 'per ' + ms / 60000 + ' min' : 'per ' + ms / 1000 + ' s';
 const el = id => document.getElementById(id);
 const text = (tag, value, cls) => { const e = document.createElement(tag); e.textContent = value; if (cls) e.className = cls; return e; };
 
@@ -39,8 +42,9 @@ function stacked(id, data) {
   const datasets = data.series.map((s, i) => ({
     label: s.name, data: s.micros.map(m => m / 1e6), backgroundColor: PALETTE[i % PALETTE.length], borderWidth: 0,
   }));
-  const labels = data.bucket_start_ms.map(hourLabel);
+  const labels = data.bucket_start_ms.map(t => timeLabel(t, data.bucket_ms));
   const canvas = el(id);
+  el(id + '-buckets').textContent = bucketName(data.bucket_ms);
   canvas.dataset.series = data.series.map(s => s.name).join(',');
   canvas.dataset.totalMicros = data.series.reduce((a, s) => a + s.micros.reduce((x, y) => x + y, 0), 0);
   if (charts[id]) {
@@ -59,9 +63,11 @@ function stacked(id, data) {
 }
 
 function throughput(rows) {
-  const labels = rows.map(r => new Date(r.minute_ms).toISOString().substring(11, 16));
+  const bucketMs = rows.length ? rows[0].bucket_size_ms : 60000;
+  el('chart-throughput-buckets').textContent = 'last hour, ' + bucketName(bucketMs);
+  const labels = rows.map(r => timeLabel(r.bucket_ms, bucketMs));
   const datasets = [
-    {type: 'bar', label: 'attempts / min', data: rows.map(r => r.attempts), backgroundColor: 'rgba(59,91,219,.35)', yAxisID: 'y'},
+    {type: 'bar', label: 'attempts', data: rows.map(r => r.attempts), backgroundColor: 'rgba(59,91,219,.35)', yAxisID: 'y'},
     {type: 'line', label: 'p50 ms', data: rows.map(r => r.p50_ms), borderColor: '#2b8a3e', backgroundColor: '#2b8a3e', yAxisID: 'ms', tension: .3},
     {type: 'line', label: 'p95 ms', data: rows.map(r => r.p95_ms), borderColor: '#e67700', backgroundColor: '#e67700', yAxisID: 'ms', tension: .3},
   ];
