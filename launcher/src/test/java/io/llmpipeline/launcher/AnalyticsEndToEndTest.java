@@ -220,6 +220,8 @@ class AnalyticsEndToEndTest {
             assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
             return out.get(10, TimeUnit.SECONDS);
         } finally {
+            // the renderer and GPU processes too, should the browser itself hang
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
