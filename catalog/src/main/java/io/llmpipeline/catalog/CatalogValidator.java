@@ -38,7 +38,37 @@ final class CatalogValidator {
         positive("router.idempotencyRetentionSeconds", config.router().idempotencyRetentionSeconds(), problems);
         positive("router.idempotencyInFlightTimeoutSeconds", config.router().idempotencyInFlightTimeoutSeconds(), problems);
         positive("worker.maxInFlight", config.worker().maxInFlight(), problems);
+        analytics(config.analytics(), problems);
+        port("metrics.routerPort", config.metrics().routerPort(), problems);
+        port("metrics.workerPort", config.metrics().workerPort(), problems);
         return problems;
+    }
+
+    private static final java.util.regex.Pattern LABEL_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private static void analytics(AnalyticsConfig analytics, List<ConfigProblem> problems) {
+        List<String> keys = analytics.labelKeys();
+        if (keys.size() > AnalyticsConfig.MAX_LABEL_KEYS) {
+            problems.add(new ConfigProblem("analytics.labelKeys", keys.size() + " keys; at most "
+                    + AnalyticsConfig.MAX_LABEL_KEYS + " (labels are copied onto every invocation event)"));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            if (key == null || !LABEL_KEY.matcher(key).matches()) {
+                problems.add(new ConfigProblem("analytics.labelKeys[" + i + "]", "'" + key
+                        + "' is not valid; expected letters, digits, _ . - (e.g. team, batch_id)"));
+            } else if (!seen.add(key)) {
+                problems.add(new ConfigProblem("analytics.labelKeys[" + i + "]", "'" + key + "' is listed twice"));
+            }
+        }
+        positive("analytics.maxLabelChars", analytics.maxLabelChars(), problems);
+    }
+
+    private static void port(String path, Integer port, List<ConfigProblem> problems) {
+        if (port != null && (port < 0 || port > 65_535)) {
+            problems.add(new ConfigProblem(path, port + " is not valid; expected a port 1 to 65535, or 0 for any free port"));
+        }
     }
 
     private static void topics(TopicsConfig topics, List<ConfigProblem> problems) {

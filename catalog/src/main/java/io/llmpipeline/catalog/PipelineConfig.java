@@ -15,6 +15,8 @@ import java.util.Map;
  * @param cache     response cache defaults (routes may override)
  * @param router    router-stream settings
  * @param worker    worker settings
+ * @param analytics cost-attribution labels
+ * @param metrics   Prometheus endpoints of the router and the worker
  */
 public record PipelineConfig(
         TopicsConfig topics,
@@ -24,7 +26,9 @@ public record PipelineConfig(
         BudgetsConfig budgets,
         CacheConfig cache,
         RouterConfig router,
-        WorkerConfig worker) {
+        WorkerConfig worker,
+        AnalyticsConfig analytics,
+        MetricsConfig metrics) {
 
     public PipelineConfig {
         topics = topics == null ? TopicsConfig.defaults() : topics;
@@ -35,5 +39,14 @@ public record PipelineConfig(
         cache = cache == null ? CacheConfig.defaults() : cache;
         router = router == null ? RouterConfig.defaults() : router;
         worker = worker == null ? WorkerConfig.defaults() : worker;
+        analytics = analytics == null ? AnalyticsConfig.defaults() : analytics;
+        metrics = metrics == null ? MetricsConfig.defaults() : metrics;
+    }
+
+    /** Without the analytics and metrics sections (their defaults). */
+    public PipelineConfig(TopicsConfig topics, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                          List<RouteConfig> routes, BudgetsConfig budgets, CacheConfig cache, RouterConfig router,
+                          WorkerConfig worker) {
+        this(topics, providers, models, routes, budgets, cache, router, worker, null, null);
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "llm-pipeline 0.1.0",
         description = "Runs llm-pipeline locally: an embedded Kafka (or yours), the router, a worker and the provider simulator.",
         subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, TopicsCommand.class, ChaosCommand.class,
-                io.llmpipeline.launcher.batch.BatchCommand.class})
+                io.llmpipeline.launcher.batch.BatchCommand.class, AnalyticsCommand.class, CostsCommand.class,
+                DashboardCommand.class})
 public final class PipelineCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -25,12 +25,13 @@ class DockerComposeTest {
 
     @Test
     void shouldParseAndNameEveryService() throws Exception {
-        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "batch-tracker", "worker");
+        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "batch-tracker",
+                "worker", "dashboard", "prometheus", "grafana");
     }
 
     @Test
     void shouldStartEachServiceWithAMainClassThatExists() throws Exception {
-        for (String service : List.of("topics", "provider-sim", "router", "batch-tracker", "worker")) {
+        for (String service : List.of("topics", "provider-sim", "router", "batch-tracker", "worker", "dashboard")) {
             String mainClass = ((List<?>) services().get(service).get("command")).get(0).toString();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).as(service).isNotNull();
         }
@@ -48,5 +49,34 @@ class DockerComposeTest {
             assertThat(env.get("LLM_SIM_URL")).as(service).isEqualTo("http://provider-sim:8089");
         }
         assertThat(services.get("topics").get("command").toString()).contains("kafka:9092");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldScrapeTheRouterAndTheWorkerOnTheirMetricsPortsAndProvisionGrafanasDashboard() throws Exception {
+        var services = services();
+        Map<String, Object> prometheusConfig = new Yaml().load(Files.readString(Path.of("..", "deploy", "prometheus", "prometheus.yml")));
+        String targets = prometheusConfig.get("scrape_configs").toString();
+        for (String service : List.of("router", "worker")) {
+            Object port = ((Map<String, Object>) services.get(service).get("environment")).get("METRICS_PORT");
+            assertThat(targets).as(service).contains(service + ":" + port);
+        }
+        List<String> prometheusVolumes = (List<String>) services.get("prometheus").get("volumes");
+        assertThat(prometheusVolumes).anySatisfy(v -> assertThat(v).startsWith("./deploy/prometheus/prometheus.yml:"));
+
+        List<String> grafanaVolumes = (List<String>) services.get("grafana").get("volumes");
+        for (String volume : grafanaVolumes) {
+            assertThat(Path.of("..", volume.substring(0, volume.indexOf(':')))).as(volume).exists();
+        }
+        Map<String, Object> datasources = new Yaml().load(Files.readString(
+                Path.of("..", "deploy", "grafana", "provisioning", "datasources", "prometheus.yml")));
+        String uid = (String) ((List<Map<String, Object>>) datasources.get("datasources")).getFirst().get("uid");
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("..", "deploy", "grafana", "dashboards", "llm-pipeline.json").toFile());
+        assertThat(dashboard.get("panels").size()).isGreaterThan(5);
+        dashboard.get("panels").forEach(panel -> {
+            assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText()).isEqualTo(uid);
+            panel.get("targets").forEach(t -> assertThat(t.get("expr").asText()).containsPattern("llm_|kafka_stream_|jvm_"));
+        });
     }
 }

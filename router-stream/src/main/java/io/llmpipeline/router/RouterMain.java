@@ -14,7 +14,8 @@ import io.llmpipeline.catalog.TopicPlan;
 /**
  * Runs one router instance until the process is stopped. Environment: KAFKA_BOOTSTRAP_SERVERS
  * (default localhost:9092), PIPELINE_CONFIG (a pipeline.yaml; default the bundled demo catalog),
- * STATE_DIR (default /tmp/llm-router). A blank variable counts as unset: docker-compose passes
+ * STATE_DIR (default /tmp/llm-router), METRICS_PORT (optional: Prometheus metrics on this port; else
+ * {@code metrics.routerPort}). A blank variable counts as unset: docker-compose passes
  * {@code ${VAR:-}} through as an empty string.
  */
 public final class RouterMain {
@@ -27,8 +28,10 @@ public final class RouterMain {
     public static void main(String[] args) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Router router = start(System.getenv());
+        RouterPrometheus metrics = RouterPrometheus.start(router.streams(), catalog(System.getenv()), System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             router.close();
+            metrics.close();
             stopped.countDown();
         }, "router-shutdown"));
         stopped.await();

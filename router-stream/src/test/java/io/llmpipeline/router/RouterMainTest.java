@@ -42,7 +42,8 @@ class RouterMainTest {
         Map<String, String> env = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "PIPELINE_CONFIG", config.toString(),
-                "STATE_DIR", dir.resolve("state").toString());
+                "STATE_DIR", dir.resolve("state").toString(),
+                "METRICS_PORT", "0");
 
         try (Router router = RouterMain.start(env);
              KafkaProducer<String, byte[]> producer = BrokerTopics.producer(kafka.bootstrapServers());
@@ -58,6 +59,14 @@ class RouterMainTest {
             assertThat(a.getRequest().getRequestId()).isEqualTo("smoke-1");
             assertThat(a.getRoute()).isEqualTo("summarize");
             assertThat(a.getTarget().getModel()).isIn("gpt-4o-mini", "gpt-4o");
+
+            try (RouterPrometheus metrics = RouterPrometheus.start(router.streams(), RouterMain.catalog(env), env)) {
+                String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + metrics.port() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(scraped).contains("llm_router_running{application=\"llm-router\"} 1")
+                        .contains("kafka_stream_thread_process_total");
+            }
         }
     }
 }

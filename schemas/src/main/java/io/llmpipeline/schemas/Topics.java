@@ -11,6 +11,8 @@ public final class Topics {
     public static final String DLQ = "llm.dlq";
     public static final String BATCHES = "llm.batches";
     public static final String BATCH_EVENTS = "llm.batch-events";
+    /** Written by the cost analytics ({@code ./pipeline costs --report anomalies --publish}). */
+    public static final String SPEND_ANOMALIES = "llm.spend-anomalies";
 
     private Topics() {
     }

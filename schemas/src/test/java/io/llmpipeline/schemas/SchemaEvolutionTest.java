@@ -55,6 +55,48 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldReadAnInvocationEventWrittenBeforeLabelsExistedWithNoLabels() throws Exception {
+        Schema v2;
+        try (InputStream in = getClass().getResourceAsStream("/schema-history/InvocationEvent-v2.avsc")) {
+            v2 = new Schema.Parser().parse(in);
+        }
+        assertThat(v2.getField("labels")).isNull();
+        GenericRecord usage = new GenericData.Record(v2.getField("usage").schema());
+        usage.put("input_tokens", 120);
+        usage.put("output_tokens", 30);
+        usage.put("cached_input_tokens", 0);
+        usage.put("cache_creation_tokens", 0);
+        GenericRecord event = new GenericData.Record(v2);
+        event.put("event_id", "r-1/1");
+        event.put("request_id", "r-1");
+        event.put("tenant_id", "acme");
+        event.put("task_type", "chat");
+        event.put("attempt", 1);
+        event.put("provider", "sim-openai");
+        event.put("model", "gpt-sim");
+        event.put("started_at_ms", 10L);
+        event.put("ended_at_ms", 20L);
+        event.put("outcome", new GenericData.EnumSymbol(v2.getField("outcome").schema(), "SUCCESS"));
+        event.put("estimated_input_tokens", 118);
+        event.put("usage", usage);
+        event.put("cost_micros", 1_234L);
+        event.put("reserved_micros", 5_000L);
+        event.put("billed", true);
+        event.put("interrupted", false);
+        event.put("shadow", false);
+        event.put("final_attempt", true);
+        event.put("prompt_chars", 480);
+        byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(event).array();
+
+        InvocationEvent read = Codecs.INVOCATION.decode(written);
+
+        assertThat(read.getCostMicros()).isEqualTo(1_234L);
+        assertThat(read.getUsage().getInputTokens()).isEqualTo(120);
+        assertThat(read.getPromptChars()).isEqualTo(480);
+        assertThat(read.getLabels()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseBytesWrittenWithAnUnknownSchemaSayingWhy() {
         byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0};
         assertThatThrownBy(() -> Codecs.REQUEST.decode(unknownFingerprint))

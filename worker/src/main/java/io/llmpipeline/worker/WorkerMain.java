@@ -15,7 +15,8 @@ import io.llmpipeline.catalog.CatalogLoader;
  * (default localhost:9092), {@code PIPELINE_CONFIG} (a pipeline.yaml path; default the bundled
  * demo catalog), {@code WORKER_ID} (default a random id; keep it stable across restarts so a
  * restarted worker fences its predecessor's open transaction at once), {@code WORKER_STATS_FILE}
- * (optional: a file the worker's figures are written to twice a second, for a parent process).
+ * (optional: a file the worker's figures are written to twice a second, for a parent process),
+ * {@code METRICS_PORT} (optional: serve Prometheus metrics on this port; else {@code metrics.workerPort}).
  */
 public final class WorkerMain {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -33,13 +34,15 @@ public final class WorkerMain {
         if (prefix != null && !prefix.isBlank()) {
             catalog = catalog.withNamePrefix(prefix);
         }
-        Worker worker = Worker.start(catalog, bootstrap, workerId);
+        WorkerPrometheus prometheus = WorkerPrometheus.start(catalog, System.getenv());
+        Worker worker = Worker.start(catalog, bootstrap, workerId, prometheus.options());
         String statsPath = System.getenv("WORKER_STATS_FILE");
         WorkerStatsFile statsFile = statsPath == null || statsPath.isBlank() ? null
                 : WorkerStatsFile.start(Path.of(statsPath), worker::stats);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
+            prometheus.close();
             if (statsFile != null) {
                 statsFile.close();
             }

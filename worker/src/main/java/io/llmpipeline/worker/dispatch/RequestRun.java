@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.llmpipeline.catalog.CostCalculator;
+import io.llmpipeline.catalog.CostLabels;
 import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.schemas.AttemptSummary;
 import io.llmpipeline.schemas.ErrorInfo;
@@ -470,6 +471,7 @@ public final class RequestRun {
                 .setShadow(assignment.getShadow())
                 .setFinalAttempt(false)
                 .setWorkerId(ctx.workerId())
+                .setLabels(CostLabels.select(ctx.catalog(), request.getMetadata()))
                 .build());
         if (kind != null) {
             attempts.add(new AttemptSummary(attempt, c.ref.getProvider(), c.ref.getModel(), kind, status,
@@ -575,6 +577,7 @@ public final class RequestRun {
                 .setShadow(assignment.getShadow())
                 .setFinalAttempt(true)
                 .setWorkerId(ctx.workerId())
+                .setLabels(CostLabels.select(ctx.catalog(), request.getMetadata()))
                 .build());
     }
 
