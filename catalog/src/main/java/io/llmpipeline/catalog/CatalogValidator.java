@@ -38,6 +38,7 @@ final class CatalogValidator {
         positive("router.idempotencyRetentionSeconds", config.router().idempotencyRetentionSeconds(), problems);
         positive("router.idempotencyInFlightTimeoutSeconds", config.router().idempotencyInFlightTimeoutSeconds(), problems);
         positive("worker.maxInFlight", config.worker().maxInFlight(), problems);
+        TenantsValidator.validate(config, problems);
         return problems;
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param cache     response cache defaults (routes may override)
  * @param router    router-stream settings
  * @param worker    worker settings
+ * @param tenants   tenants of the HTTP API, keyed by tenant id
+ * @param apiKeys   API keys of the HTTP API, each calling as one tenant (stored as SHA-256 hashes)
  */
 public record PipelineConfig(
         TopicsConfig topics,
@@ -24,7 +26,9 @@ public record PipelineConfig(
         BudgetsConfig budgets,
         CacheConfig cache,
         RouterConfig router,
-        WorkerConfig worker) {
+        WorkerConfig worker,
+        Map<String, TenantConfig> tenants,
+        List<ApiKeyConfig> apiKeys) {
 
     public PipelineConfig {
         topics = topics == null ? TopicsConfig.defaults() : topics;
@@ -35,5 +39,14 @@ public record PipelineConfig(
         cache = cache == null ? CacheConfig.defaults() : cache;
         router = router == null ? RouterConfig.defaults() : router;
         worker = worker == null ? WorkerConfig.defaults() : worker;
+        tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+        apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+    }
+
+    /** Without HTTP API tenants and keys. */
+    public PipelineConfig(TopicsConfig topics, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                          List<RouteConfig> routes, BudgetsConfig budgets, CacheConfig cache, RouterConfig router,
+                          WorkerConfig worker) {
+        this(topics, providers, models, routes, budgets, cache, router, worker, null, null);
     }
 }

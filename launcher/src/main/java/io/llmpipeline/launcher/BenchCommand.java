@@ -157,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
         WorkerConfig roomy = new WorkerConfig(w.groupId(), concurrency, w.transactional(), w.commitIntervalMs(),
                 w.defaultDeadlineMs(), w.priorityAgingMs(), w.healthIntervalMs(), w.shutdownGraceMs());
         return catalog.with(c -> new PipelineConfig(c.topics(), c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
-                c.router(), roomy));
+                c.router(), roomy, c.tenants(), c.apiKeys()));
     }
 
     /** Task type of every bench request: the bundled catalog's default route. */

@@ -46,7 +46,8 @@ enum BenchScenario {
             ProviderConfig p = providers.get(provider);
             GuardsConfig limited = new GuardsConfig(rpmLimit, null, null, null, null).resolvedOver(p.guards());
             providers.put(provider, new ProviderConfig(p.kind(), p.baseUrl(), p.apiKeyEnv(), p.http(), limited));
-            return new PipelineConfig(c.topics(), providers, c.models(), c.routes(), c.budgets(), c.cache(), c.router(), c.worker());
+            return new PipelineConfig(c.topics(), providers, c.models(), c.routes(), c.budgets(), c.cache(), c.router(), c.worker(),
+                    c.tenants(), c.apiKeys());
         });
     }
 
