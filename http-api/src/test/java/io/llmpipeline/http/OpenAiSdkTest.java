@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -25,14 +26,15 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 
 /** The official OpenAI Java SDK, pointed at the API, against the real pipeline on a real broker. */
+@ExtendWith(SharedPipeline.class)
 class OpenAiSdkTest {
     static PipelineUnderTest pipeline;
     static HttpApi api;
     static final PipelineUnderTest.TestClock CLOCK = new PipelineUnderTest.TestClock();
 
     @BeforeAll
-    static void start() throws Exception {
-        pipeline = PipelineUnderTest.shared();
+    static void start(PipelineUnderTest shared) throws Exception {
+        pipeline = shared;
         api = pipeline.startApi(HttpApiOptions.defaults().withClock(CLOCK).withResultTimeout(Duration.ofSeconds(60)));
     }
 

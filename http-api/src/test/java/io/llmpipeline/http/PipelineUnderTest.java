@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.llmpipeline.catalog.ApiKeyConfig;
 import io.llmpipeline.catalog.Catalog;
@@ -43,15 +44,20 @@ final class PipelineUnderTest implements AutoCloseable {
     final String bootstrap;
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    private static PipelineUnderTest shared;
-
-    /** One pipeline for every test class of this JVM (a router takes seconds to start); stopped when the JVM exits. */
-    static synchronized PipelineUnderTest shared() throws Exception {
-        if (shared == null) {
-            shared = new PipelineUnderTest("http-api");
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "pipeline-under-test-stop"));
-        }
-        return shared;
+    /**
+     * One pipeline for every test class of this run (a router takes seconds to start), kept in
+     * JUnit's root store so JUnit stops it after the last class, before the JVM's shutdown hooks
+     * stop the broker under it.
+     */
+    static PipelineUnderTest shared(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(PipelineUnderTest.class, type -> {
+                    try {
+                        return new PipelineUnderTest("http-api");
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the pipeline under test did not start", e);
+                    }
+                }, PipelineUnderTest.class);
     }
 
     private PipelineUnderTest(String name) throws Exception {
