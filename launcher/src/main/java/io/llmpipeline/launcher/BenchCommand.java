@@ -58,9 +58,18 @@ final class BenchCommand implements Callable<Integer> {
                     + "then --requests requests over those K prompts (cache hits).")
     Integer distinctPrompts;
 
+    @Option(names = "--via", defaultValue = "kafka", paramLabel = "kafka|http",
+            description = "http: the load first through the Java client, then as chat completions through the HTTP API in its own JVM, "
+                    + "with --concurrency connections; prints both and the API's CPU per request (default: ${DEFAULT-VALUE}).")
+    String via;
+
     @Override
     public Integer call() throws Exception {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
+        if (via.equals("http")) {
+            return HttpBench.run(common.options("bench").withWorkerProcesses(1, workerHeapMb).withAdjust(this::roomForConcurrency),
+                    requests, warmup, concurrency, providerLatencyMs, i -> request("k" + i));
+        }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(1, workerHeapMb)
                 .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit))

@@ -25,12 +25,12 @@ class DockerComposeTest {
 
     @Test
     void shouldParseAndNameEveryService() throws Exception {
-        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "worker");
+        assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "worker", "http-api");
     }
 
     @Test
     void shouldStartEachServiceWithAMainClassThatExists() throws Exception {
-        for (String service : List.of("topics", "provider-sim", "router", "worker")) {
+        for (String service : List.of("topics", "provider-sim", "router", "worker", "http-api")) {
             String mainClass = ((List<?>) services().get(service).get("command")).get(0).toString();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).as(service).isNotNull();
         }
@@ -42,11 +42,19 @@ class DockerComposeTest {
         var services = services();
         Map<String, Object> kafkaEnv = (Map<String, Object>) services.get("kafka").get("environment");
         assertThat(kafkaEnv.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo(1);
-        for (String service : List.of("router", "worker")) {
+        for (String service : List.of("router", "worker", "http-api")) {
             Map<String, Object> env = (Map<String, Object>) services.get(service).get("environment");
             assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).as(service).isEqualTo("kafka:9092");
             assertThat(env.get("LLM_SIM_URL")).as(service).isEqualTo("http://provider-sim:8089");
         }
         assertThat(services.get("topics").get("command").toString()).contains("kafka:9092");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldPublishTheHttpApiOnThePortItListensOn() throws Exception {
+        Map<String, Object> api = services().get("http-api");
+        String port = ((Map<String, Object>) api.get("environment")).get("HTTP_PORT").toString();
+        assertThat((List<String>) api.get("ports")).containsExactly(port + ":" + port);
     }
 }
