@@ -11,7 +11,7 @@ import java.util.function.Function;
  * @param port                 port (0 = any free port)
  * @param resultTimeout        how long a synchronous call waits for its result; also the request's deadline
  * @param indexCapacity        requests remembered in memory (with their results) for {@code GET /v1/requests/{id}}
- * @param clock                time of rate limits, ids and deadlines
+ * @param clock                time of the per-key rate limits (ids and deadlines use the wall clock the pipeline judges them by)
  * @param env                  where secrets named in the catalog ({@code callbackSecretEnv}) are read
  * @param callbackScheduler    runs callback retries; null = a daemon scheduler of the API's own
  * @param callbackAttempts     deliveries tried per callback before giving up

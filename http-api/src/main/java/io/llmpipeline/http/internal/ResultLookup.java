@@ -32,6 +32,7 @@ final class ResultLookup implements AutoCloseable {
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     ResultLookup(String bootstrapServers, String topic) {
         this.topic = topic;
@@ -42,7 +43,17 @@ final class ResultLookup implements AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, "llm-http-result-lookup"), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    synchronized Optional<LlmResult> find(String requestId, long submittedAtMs) {
+    Optional<LlmResult> find(String requestId, long submittedAtMs) {
+        // a lock, not synchronized: a virtual thread blocked in Kafka I/O under synchronized pins its carrier on JDK 21
+        lock.lock();
+        try {
+            return read(requestId, submittedAtMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<LlmResult> read(String requestId, long submittedAtMs) {
         int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
         byte[] key = requestId.getBytes(StandardCharsets.UTF_8);
         TopicPartition partition = new TopicPartition(topic, Utils.toPositive(Utils.murmur2(key)) % partitions);
@@ -67,7 +78,12 @@ final class ResultLookup implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    public void close() {
+        lock.lock();
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } finally {
+            lock.unlock();
+        }
     }
 }

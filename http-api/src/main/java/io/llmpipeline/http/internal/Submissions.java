@@ -61,8 +61,8 @@ final class Submissions {
             builder.setDeadlineEpochMs(now + deadline.toMillis());
         }
         index.submitted(id, tenant, format.name(), now);
-        metrics.waiting().incrementAndGet();
         CompletableFuture<LlmResult> result = client.submit(builder.build(), wait);
+        metrics.waiting().incrementAndGet();
         result.whenComplete((r, failure) -> {
             metrics.waiting().decrementAndGet();
             if (r != null) {
