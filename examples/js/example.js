@@ -5,7 +5,7 @@
 // BANDS (the catalog's topics.bands, "CRITICAL:2,HIGH:2,NORMAL:4,LOW:2,BULK:2"), COUNT (3),
 // TENANT ("js-example"), TIMEOUT_MS (60000).
 const crypto = require('crypto');
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, Partitioners, logLevel } = require('kafkajs');
 const { loadRecord, parseBands, partitionFor } = require('./wire');
 
 const bootstrap = process.env.KAFKA_BOOTSTRAP || 'localhost:9092';
@@ -43,11 +43,14 @@ async function main() {
   console.log(`fingerprint LlmRequest ${[...Request.fingerprint].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
   console.log(`fingerprint LlmResult ${[...Result.fingerprint].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
   const kafka = new Kafka({ clientId: 'llm-pipeline-js-example', brokers: bootstrap.split(','), logLevel: logLevel.WARN });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // every message names its partition (its priority's band), so the partitioner is never asked
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   // read_committed (kafkajs's default, readUncommitted: false): a result of an aborted transaction is never seen
   const consumer = kafka.consumer({ groupId: `js-example-${crypto.randomUUID()}`, readUncommitted: false });
   const pending = new Map();
   let failures = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic: `${prefix}llm.results`, fromBeginning: true });
   const done = new Promise((resolve) => {
     consumer.run({
       eachMessage: async ({ message }) => {
@@ -66,8 +69,6 @@ async function main() {
       },
     });
   });
-  await consumer.connect();
-  await consumer.subscribe({ topic: `${prefix}llm.results`, fromBeginning: true });
   await producer.connect();
   const messages = [];
   for (let i = 0; i < count; i++) {
