@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogWriter;
@@ -40,13 +38,7 @@ final class ApiProcess implements AutoCloseable {
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
             }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC",
-                    "--enable-native-access=ALL-UNNAMED", "-Dllm.log.dir=" + dir.toAbsolutePath()));
-            if (Runtime.version().feature() >= 24) {
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.llmpipeline.http.HttpApiMain"));
+            List<String> command = ChildJvm.command(dir, heapMb, "io.llmpipeline.http.HttpApiMain");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile());
             builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
             builder.environment().put("PIPELINE_CONFIG", config.toAbsolutePath().toString());
@@ -97,14 +89,6 @@ final class ApiProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildJvm.stop(process);
     }
 }

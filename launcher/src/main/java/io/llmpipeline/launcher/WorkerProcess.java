@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogWriter;
@@ -35,13 +33,7 @@ final class WorkerProcess implements AutoCloseable {
             Files.writeString(config, CatalogWriter.toYaml(catalog), StandardCharsets.UTF_8);
             Path stats = dir.resolve("stats.txt");
             Files.deleteIfExists(stats);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC",
-                    "--enable-native-access=ALL-UNNAMED", "-Dllm.log.dir=" + dir.toAbsolutePath()));
-            if (Runtime.version().feature() >= 24) {
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.llmpipeline.worker.WorkerMain"));
+            List<String> command = ChildJvm.command(dir, heapMb, "io.llmpipeline.worker.WorkerMain");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("console.log").toFile());
@@ -80,14 +72,6 @@ final class WorkerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: the worker commits what it finished and writes its last figures
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildJvm.stop(process); // SIGTERM: the worker commits what it finished and writes its last figures
     }
 }

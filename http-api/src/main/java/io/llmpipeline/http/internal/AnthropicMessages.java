@@ -25,15 +25,7 @@ public final class AnthropicMessages implements ApiFormat {
     @Override
     public ParsedCall parse(ObjectNode body, Catalog catalog) {
         String model = Json.requiredText(body, "model");
-        LlmRequest.Builder request = LlmRequest.newBuilder().setRequestId("pending").setTenantId("pending").setTaskType("chat");
-        if (!model.equals(OpenAiChat.AUTO_MODEL)) {
-            if (catalog.model(model).isEmpty()) {
-                throw new ApiError(404, "not_found_error", "model_not_found", "model", null, false,
-                        "model: " + model + " is not in this pipeline's catalog; use one of "
-                                + new java.util.TreeSet<>(catalog.config().models().keySet()) + " or 'auto'");
-            }
-            request.setModel(model);
-        }
+        LlmRequest.Builder request = ApiFormat.newRequest(model, catalog);
         Integer maxTokens = Json.optionalInt(body, "max_tokens");
         if (maxTokens == null) {
             throw ApiError.invalid("max_tokens", "max_tokens: Field required");

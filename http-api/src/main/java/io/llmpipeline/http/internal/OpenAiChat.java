@@ -21,8 +21,6 @@ public final class OpenAiChat implements ApiFormat {
     /** Fields the pipeline has no column for, handed to the provider as they are. */
     private static final Set<String> PASSTHROUGH = Set.of("tools", "tool_choice", "response_format", "frequency_penalty",
             "presence_penalty", "logit_bias", "parallel_tool_calls", "reasoning_effort");
-    /** A {@code model} that leaves the choice to the route. */
-    public static final String AUTO_MODEL = "auto";
 
     @Override
     public String name() {
@@ -32,15 +30,7 @@ public final class OpenAiChat implements ApiFormat {
     @Override
     public ParsedCall parse(ObjectNode body, Catalog catalog) {
         String model = Json.requiredText(body, "model");
-        LlmRequest.Builder request = LlmRequest.newBuilder().setRequestId("pending").setTenantId("pending").setTaskType("chat");
-        if (!model.equals(AUTO_MODEL)) {
-            if (catalog.model(model).isEmpty()) {
-                throw new ApiError(404, "invalid_request_error", "model_not_found", "model", null, false,
-                        "The model '" + model + "' does not exist in this pipeline's catalog; use one of "
-                                + new java.util.TreeSet<>(catalog.config().models().keySet()) + " or 'auto' to let the route choose");
-            }
-            request.setModel(model);
-        }
+        LlmRequest.Builder request = ApiFormat.newRequest(model, catalog);
         request.setMessages(messages(body.get("messages")));
         Integer n = Json.optionalInt(body, "n");
         if (n != null && n != 1) {
