@@ -11,20 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogWriter;
+import io.llmpipeline.launcher.process.ChildJvm;
 
 /**
  * The HTTP API in its own JVM, as the container runs it, so the bench can read the CPU it alone
  * spent ({@link ProcessHandle.Info#totalCpuDuration}).
  */
 final class ApiProcess implements AutoCloseable {
-    private final Process process;
+    private final ChildJvm process;
     private final String baseUrl;
 
-    private ApiProcess(Process process, String baseUrl) {
+    private ApiProcess(ChildJvm process, String baseUrl) {
         this.process = process;
         this.baseUrl = baseUrl;
     }
@@ -38,13 +39,12 @@ final class ApiProcess implements AutoCloseable {
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
             }
-            List<String> command = ChildJvm.command(dir, heapMb, "io.llmpipeline.http.HttpApiMain");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile());
-            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-            builder.environment().put("PIPELINE_CONFIG", config.toAbsolutePath().toString());
-            builder.environment().put("HTTP_HOST", "127.0.0.1");
-            builder.environment().put("HTTP_PORT", Integer.toString(port));
-            ApiProcess api = new ApiProcess(builder.start(), "http://127.0.0.1:" + port);
+            ChildJvm child = ChildJvm.start("http-api", "io.llmpipeline.http.HttpApiMain", Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+                    "PIPELINE_CONFIG", config.toAbsolutePath().toString(),
+                    "HTTP_HOST", "127.0.0.1",
+                    "HTTP_PORT", Integer.toString(port)), dir, heapMb);
+            ApiProcess api = new ApiProcess(child, "http://127.0.0.1:" + port);
             api.awaitHealthy(Duration.ofSeconds(60));
             return api;
         } catch (IOException e) {
@@ -84,11 +84,11 @@ final class ApiProcess implements AutoCloseable {
 
     /** CPU time the API process has used so far, all threads. */
     Duration cpu() {
-        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        return ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().totalCpuDuration()).orElse(Duration.ZERO);
     }
 
     @Override
     public void close() {
-        ChildJvm.stop(process);
+        process.terminate(Duration.ofSeconds(20));
     }
 }
