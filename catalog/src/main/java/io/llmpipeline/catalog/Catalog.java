@@ -36,7 +36,7 @@ public final class Catalog {
         TopicsConfig topics = new TopicsConfig(t.requests(), t.assigned(), t.results(), t.invocations(), t.providerHealth(),
                 t.budgetAlerts(), t.dlq(), bands, t.partitions(), t.replicationFactor(), t.batches(), t.batchEvents());
         return with(c -> new PipelineConfig(topics, c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
-                c.router(), c.worker(), c.analytics(), c.metrics()));
+                c.router(), c.worker(), c.analytics(), c.metrics(), c.tenants(), c.apiKeys()));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Catalog {
         return new Catalog(new PipelineConfig(topics, config.providers(), config.models(), config.routes(),
                 config.budgets(), config.cache(),
                 r.withApplicationId(prefix + r.applicationId()),
-                w.withGroupId(prefix + w.groupId()), config.analytics(), config.metrics()));
+                w.withGroupId(prefix + w.groupId()), config.analytics(), config.metrics(), config.tenants(), config.apiKeys()));
     }
 
     public PipelineConfig config() {

@@ -41,6 +41,7 @@ final class CatalogValidator {
         analytics(config.analytics(), problems);
         port("metrics.routerPort", config.metrics().routerPort(), problems);
         port("metrics.workerPort", config.metrics().workerPort(), problems);
+        TenantsValidator.validate(config, problems);
         return problems;
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param worker    worker settings
  * @param analytics cost-attribution labels
  * @param metrics   Prometheus endpoints of the router and the worker
+ * @param tenants   tenants of the HTTP API, keyed by tenant id
+ * @param apiKeys   API keys of the HTTP API, each calling as one tenant (stored as SHA-256 hashes)
  */
 public record PipelineConfig(
         TopicsConfig topics,
@@ -28,7 +30,9 @@ public record PipelineConfig(
         RouterConfig router,
         WorkerConfig worker,
         AnalyticsConfig analytics,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        Map<String, TenantConfig> tenants,
+        List<ApiKeyConfig> apiKeys) {
 
     public PipelineConfig {
         topics = topics == null ? TopicsConfig.defaults() : topics;
@@ -41,12 +45,29 @@ public record PipelineConfig(
         worker = worker == null ? WorkerConfig.defaults() : worker;
         analytics = analytics == null ? AnalyticsConfig.defaults() : analytics;
         metrics = metrics == null ? MetricsConfig.defaults() : metrics;
+        tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+        apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     }
 
-    /** Without the analytics and metrics sections (their defaults). */
+    /** Without the analytics, metrics, tenants and API keys sections (their defaults). */
     public PipelineConfig(TopicsConfig topics, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                           List<RouteConfig> routes, BudgetsConfig budgets, CacheConfig cache, RouterConfig router,
                           WorkerConfig worker) {
-        this(topics, providers, models, routes, budgets, cache, router, worker, null, null);
+        this(topics, providers, models, routes, budgets, cache, router, worker, null, null, null, null);
+    }
+
+    public PipelineConfig withProviders(Map<String, ProviderConfig> newProviders) {
+        return new PipelineConfig(topics, newProviders, models, routes, budgets, cache, router, worker, analytics, metrics,
+                tenants, apiKeys);
+    }
+
+    public PipelineConfig withWorker(WorkerConfig newWorker) {
+        return new PipelineConfig(topics, providers, models, routes, budgets, cache, router, newWorker, analytics, metrics,
+                tenants, apiKeys);
+    }
+
+    public PipelineConfig withTenants(Map<String, TenantConfig> newTenants, List<ApiKeyConfig> newApiKeys) {
+        return new PipelineConfig(topics, providers, models, routes, budgets, cache, router, worker, analytics, metrics,
+                newTenants, newApiKeys);
     }
 }

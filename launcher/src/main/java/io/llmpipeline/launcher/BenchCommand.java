@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.llmpipeline.catalog.Catalog;
-import io.llmpipeline.catalog.PipelineConfig;
 import io.llmpipeline.catalog.PriorityBands;
 import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.client.LlmClient;
@@ -58,9 +57,18 @@ final class BenchCommand implements Callable<Integer> {
                     + "then --requests requests over those K prompts (cache hits).")
     Integer distinctPrompts;
 
+    @Option(names = "--via", defaultValue = "kafka", paramLabel = "kafka|http",
+            description = "http: the load first through the Java client, then as chat completions through the HTTP API in its own JVM, "
+                    + "with --concurrency connections; prints both and the API's CPU per request (default: ${DEFAULT-VALUE}).")
+    String via;
+
     @Override
     public Integer call() throws Exception {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
+        if (via.equals("http")) {
+            return HttpBench.run(common.options("bench").withWorkerProcesses(1, workerHeapMb).withAdjust(this::roomForConcurrency),
+                    requests, warmup, concurrency, providerLatencyMs, i -> request("k" + i));
+        }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(1, workerHeapMb)
                 .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit))
@@ -156,8 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         WorkerConfig roomy = new WorkerConfig(w.groupId(), concurrency, w.transactional(), w.commitIntervalMs(),
                 w.defaultDeadlineMs(), w.priorityAgingMs(), w.healthIntervalMs(), w.shutdownGraceMs());
-        return catalog.with(c -> new PipelineConfig(c.topics(), c.providers(), c.models(), c.routes(), c.budgets(), c.cache(),
-                c.router(), roomy));
+        return catalog.with(c -> c.withWorker(roomy));
     }
 
     /** Task type of every bench request: the bundled catalog's default route. */

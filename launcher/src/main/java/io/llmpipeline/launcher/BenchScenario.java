@@ -6,7 +6,6 @@ import java.util.Map;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.GuardsConfig;
 import io.llmpipeline.catalog.ModelConfig;
-import io.llmpipeline.catalog.PipelineConfig;
 import io.llmpipeline.catalog.ProviderConfig;
 import io.llmpipeline.sim.FaultScript;
 import io.llmpipeline.sim.ProviderSimulator;
@@ -46,7 +45,7 @@ enum BenchScenario {
             ProviderConfig p = providers.get(provider);
             GuardsConfig limited = new GuardsConfig(rpmLimit, null, null, null, null).resolvedOver(p.guards());
             providers.put(provider, new ProviderConfig(p.kind(), p.baseUrl(), p.apiKeyEnv(), p.http(), limited));
-            return new PipelineConfig(c.topics(), providers, c.models(), c.routes(), c.budgets(), c.cache(), c.router(), c.worker());
+            return c.withProviders(providers);
         });
     }
 

@@ -26,12 +26,12 @@ class DockerComposeTest {
     @Test
     void shouldParseAndNameEveryService() throws Exception {
         assertThat(services().keySet()).containsExactlyInAnyOrder("kafka", "topics", "provider-sim", "router", "batch-tracker",
-                "worker", "dashboard", "prometheus", "grafana");
+                "worker", "dashboard", "prometheus", "grafana", "http-api");
     }
 
     @Test
     void shouldStartEachServiceWithAMainClassThatExists() throws Exception {
-        for (String service : List.of("topics", "provider-sim", "router", "batch-tracker", "worker", "dashboard")) {
+        for (String service : List.of("topics", "provider-sim", "router", "batch-tracker", "worker", "dashboard", "http-api")) {
             String mainClass = ((List<?>) services().get(service).get("command")).get(0).toString();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).as(service).isNotNull();
         }
@@ -43,7 +43,7 @@ class DockerComposeTest {
         var services = services();
         Map<String, Object> kafkaEnv = (Map<String, Object>) services.get("kafka").get("environment");
         assertThat(kafkaEnv.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo(1);
-        for (String service : List.of("router", "batch-tracker", "worker")) {
+        for (String service : List.of("router", "batch-tracker", "worker", "http-api")) {
             Map<String, Object> env = (Map<String, Object>) services.get(service).get("environment");
             assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).as(service).isEqualTo("kafka:9092");
             assertThat(env.get("LLM_SIM_URL")).as(service).isEqualTo("http://provider-sim:8089");
@@ -78,5 +78,13 @@ class DockerComposeTest {
             assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText()).isEqualTo(uid);
             panel.get("targets").forEach(t -> assertThat(t.get("expr").asText()).containsPattern("llm_|kafka_stream_|jvm_"));
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldPublishTheHttpApiOnThePortItListensOn() throws Exception {
+        Map<String, Object> api = services().get("http-api");
+        String port = ((Map<String, Object>) api.get("environment")).get("HTTP_PORT").toString();
+        assertThat((List<String>) api.get("ports")).containsExactly(port + ":" + port);
     }
 }

@@ -38,10 +38,20 @@ public final class RouterDriver implements AutoCloseable {
     public final TestOutputTopic<String, DlqEnvelope> dlq;
     public final TestOutputTopic<String, BudgetAlert> alerts;
 
+    private static String stateDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("router-test-").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public RouterDriver(Catalog catalog) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // a directory of its own: the default /tmp/kafka-streams is shared by every build on the machine
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory());
         driver = new TopologyTestDriver(RouterTopology.build(catalog, clock), props, START);
         var t = catalog.topics();
         StringSerializer keys = new StringSerializer();
