@@ -56,10 +56,14 @@ public final class Router implements AutoCloseable {
     private static void createStatsTopic(Catalog catalog, String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             String topic = RouterTopology.statsTopic(catalog);
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (!existing.contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, catalog.topics().replicationFactor())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                         .all().get(30, TimeUnit.SECONDS);
+            }
+            if (RouterTopology.budgeted(catalog)) {
+                createLeaseGrantsTopic(admin, catalog, existing.contains(RouterTopology.leaseGrantsTopic(catalog)));
             }
             // global tables refuse to start on a topic whose partitions have no leader yet
             awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
@@ -72,6 +76,28 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating the model statistics topic", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating the model statistics topic", e);
+        }
+    }
+
+    /**
+     * Ledger owners answer each admitting task on its own partition of this topic, so it needs one
+     * partition per task; fewer would hand one task's grants to another.
+     */
+    private static void createLeaseGrantsTopic(Admin admin, Catalog catalog, boolean exists)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        String topic = RouterTopology.leaseGrantsTopic(catalog);
+        int tasks = RouterTopology.admittingTasks(catalog);
+        if (!exists) {
+            admin.createTopics(List.of(new NewTopic(topic, tasks, catalog.topics().replicationFactor())
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(1))))))
+                    .all().get(30, TimeUnit.SECONDS);
+            return;
+        }
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        if (partitions != tasks) {
+            throw new IllegalStateException("topic " + topic + " has " + partitions + " partitions but the router admits requests in "
+                    + tasks + " tasks (the larger of topics.bands and topics.partitions); delete it while no router runs, "
+                    + "or restore the partition counts it was created with");
         }
     }
 
