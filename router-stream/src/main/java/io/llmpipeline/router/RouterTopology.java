@@ -135,7 +135,7 @@ public final class RouterTopology {
         builder.globalTable(statsTopic(catalog), Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(ModelStats.class)))
                 .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
-                Serdes.String(), JsonSerde.of(ModelStats.class)));
+                Serdes.String(), JsonSerde.of(ModelStats.class)).withCachingEnabled());
         invocations.selectKey((k, e) -> e.getProvider() + "/" + e.getModel(), Named.as("model-stats-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
                         .withNumberOfPartitions(internalPartitions))
@@ -204,7 +204,7 @@ public final class RouterTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.entries()),
                 Serdes.String(), CacheEntry.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.inFlight()),
-                Serdes.String(), JsonSerde.of(InFlight.class)));
+                Serdes.String(), JsonSerde.of(InFlight.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.waiters()),
                 Serdes.String(), Codecs.REQUEST));
         return kind.stores();
@@ -243,7 +243,7 @@ public final class RouterTopology {
         BudgetScopes scopes = new BudgetScopes(config);
         String grants = leaseGrantsTopic(catalog);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.LEASES),
-                Serdes.String(), JsonSerde.of(HeldLease.class)));
+                Serdes.String(), JsonSerde.of(HeldLease.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.PARKED),
                 Serdes.String(), Codecs.ASSIGNMENT));
         KStream<String, Step<BudgetFlow>> admission = assigned
@@ -299,11 +299,11 @@ public final class RouterTopology {
 
     private void budgetStores(BudgetStage stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
-                Serdes.String(), JsonSerde.of(Ledger.class)));
+                Serdes.String(), JsonSerde.of(Ledger.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
-                Serdes.String(), JsonSerde.of(Reservation.class)));
+                Serdes.String(), JsonSerde.of(Reservation.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.leaseStore()),
-                Serdes.String(), JsonSerde.of(GrantedLease.class)));
+                Serdes.String(), JsonSerde.of(GrantedLease.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.askStore()),
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }
