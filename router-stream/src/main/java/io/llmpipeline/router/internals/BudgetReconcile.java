@@ -112,15 +112,6 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
     }
 
     private static InvocationEvent releaseOf(InvocationEvent event, String provider) {
-        return InvocationEvent.newBuilder(event)
-                .setEventId(event.getRequestId() + "/0")
-                .setAttempt(0)
-                .setProvider(provider)
-                .setUsage(new io.llmpipeline.schemas.Usage(0, 0, 0, 0))
-                .setCostMicros(0)
-                .setBilled(false)
-                .setFinalAttempt(true)
-                .setWorkerId("router")
-                .build();
+        return releaseOf(event.getRequestId(), event.getTenantId(), provider, event.getEndedAtMs());
     }
 }
