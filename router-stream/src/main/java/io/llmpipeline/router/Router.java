@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
@@ -135,6 +136,10 @@ public final class Router implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), config.sessionTimeoutMs());
         // three heartbeats per session, as the consumer's own defaults have it
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, config.sessionTimeoutMs() / 3));
+        // a killed instance's open transaction blocks read_committed readers of every partition it wrote to until the
+        // broker aborts it after this timeout (Streams' default 10 s); its successor has another transactional id
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                Math.max(config.sessionTimeoutMs(), 10 * config.commitIntervalMs()));
 
         if (overrides != null) {
             props.putAll(overrides);
