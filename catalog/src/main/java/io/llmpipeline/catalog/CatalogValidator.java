@@ -35,6 +35,10 @@ final class CatalogValidator {
                     "'" + guarantee + "' is not valid; expected exactly_once_v2 or at_least_once"));
         }
         positive("router.threads", config.router().threads(), problems);
+        positive("router.sessionTimeoutMs", config.router().sessionTimeoutMs(), problems);
+        if (config.router().standbyReplicas() < 0) {
+            problems.add(new ConfigProblem("router.standbyReplicas", "must be 0 or more, was " + config.router().standbyReplicas()));
+        }
         positive("router.idempotencyRetentionSeconds", config.router().idempotencyRetentionSeconds(), problems);
         positive("router.idempotencyInFlightTimeoutSeconds", config.router().idempotencyInFlightTimeoutSeconds(), problems);
         positive("worker.maxInFlight", config.worker().maxInFlight(), problems);

@@ -6,21 +6,39 @@ package io.llmpipeline.catalog;
  * @param applicationId      Kafka Streams application id (also the consumer group and state prefix)
  * @param processingGuarantee exactly_once_v2 or at_least_once
  * @param threads            stream threads per instance
- * @param commitIntervalMs   commit interval; with exactly-once also the transaction length
+ * @param commitIntervalMs   commit interval; with exactly-once also the transaction length, and so the time a record
+ *                           waits before the next stage (or the worker) may read it; default 25 (Kafka Streams' own
+ *                           default, 100, was a quarter of the router's latency with a fast provider)
  * @param idempotencyRetentionSeconds how long the answer to a request with an idempotency key is kept to
  *                           answer later duplicates (same tenant and key); default 24 h
  * @param idempotencyInFlightTimeoutSeconds a request with an idempotency key that has not been answered after
  *                           this long is taken as lost: the oldest duplicate waiting for it goes on instead
+ * @param sessionTimeoutMs   how long an instance that stopped answering (kill -9, a lost machine) keeps its tasks before
+ *                           the others take them over; default 6,000, the broker's smallest allowed by default
+ *                           ({@code group.min.session.timeout.ms}). Kafka Streams' own default, 45 s, is the time nothing is
+ *                           routed for the partitions of a dead instance
+ * @param standbyReplicas    warm copies of each task's state kept on other instances (Kafka Streams'
+ *                           {@code num.standby.replicas}); default 1, so a task taken over need not first replay its
+ *                           changelogs. Ignored while one instance runs
  */
 public record RouterConfig(String applicationId, String processingGuarantee, Integer threads, Integer commitIntervalMs,
-                           Integer idempotencyRetentionSeconds, Integer idempotencyInFlightTimeoutSeconds) {
+                           Integer idempotencyRetentionSeconds, Integer idempotencyInFlightTimeoutSeconds,
+                           Integer sessionTimeoutMs, Integer standbyReplicas) {
     public RouterConfig {
         applicationId = applicationId == null ? "llm-router" : applicationId;
         processingGuarantee = processingGuarantee == null ? "exactly_once_v2" : processingGuarantee;
         threads = threads == null ? 1 : threads;
-        commitIntervalMs = commitIntervalMs == null ? 100 : commitIntervalMs;
+        commitIntervalMs = commitIntervalMs == null ? 25 : commitIntervalMs;
         idempotencyRetentionSeconds = idempotencyRetentionSeconds == null ? 86_400 : idempotencyRetentionSeconds;
         idempotencyInFlightTimeoutSeconds = idempotencyInFlightTimeoutSeconds == null ? 600 : idempotencyInFlightTimeoutSeconds;
+        sessionTimeoutMs = sessionTimeoutMs == null ? 6_000 : sessionTimeoutMs;
+        standbyReplicas = standbyReplicas == null ? 1 : standbyReplicas;
+    }
+
+    public RouterConfig(String applicationId, String processingGuarantee, Integer threads, Integer commitIntervalMs,
+                        Integer idempotencyRetentionSeconds, Integer idempotencyInFlightTimeoutSeconds) {
+        this(applicationId, processingGuarantee, threads, commitIntervalMs, idempotencyRetentionSeconds,
+                idempotencyInFlightTimeoutSeconds, null, null);
     }
 
     public static RouterConfig defaults() {
@@ -29,6 +47,6 @@ public record RouterConfig(String applicationId, String processingGuarantee, Int
 
     public RouterConfig withApplicationId(String id) {
         return new RouterConfig(id, processingGuarantee, threads, commitIntervalMs, idempotencyRetentionSeconds,
-                idempotencyInFlightTimeoutSeconds);
+                idempotencyInFlightTimeoutSeconds, sessionTimeoutMs, standbyReplicas);
     }
 }

@@ -41,8 +41,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
             description = "none, primary-down (the primary model hard down, fallback healthy: a healthy baseline run, then the "
                     + "same load with the fault) or rate-limit-storm (the provider allows --rpm-limit per minute and answers 20%% "
-                    + "of calls 429 with Retry-After) (default: ${DEFAULT-VALUE}).")
+                    + "of calls 429 with Retry-After) or router-kill (a second router instance in its own JVM, killed with kill -9 "
+                    + "--kill-after-seconds into the run; prints the longest gap between results) (default: ${DEFAULT-VALUE}).")
     String scenarioName;
+
+    @Option(names = "--kill-after-seconds", defaultValue = "5",
+            description = "router-kill: seconds into the measured run when the second router is killed (default: ${DEFAULT-VALUE}).")
+    int killAfterSeconds;
 
     @Option(names = "--rpm-limit", defaultValue = "1200",
             description = "rate-limit-storm: the provider's requests per minute, known to the catalog (default: ${DEFAULT-VALUE}).")
@@ -102,7 +107,10 @@ final class BenchCommand implements Callable<Integer> {
             pipeline.simulator().resetStats();
             LoadGenerator.Outcome misses = null;
             LoadGenerator.Outcome outcome;
-            if (distinctPrompts == null) {
+            if (scenario == BenchScenario.ROUTER_KILL) {
+                outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
+                        () -> LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("k" + i), "bench "));
+            } else if (distinctPrompts == null) {
                 outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("b" + i), "bench ");
             } else {
                 misses = LoadGenerator.run(client, distinctPrompts, concurrency, Duration.ofMinutes(5),
@@ -142,6 +150,10 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "rate-limit storm: provider saw at most %d requests in any minute (limit %d); %d calls answered 429%n",
                         maxRpm, rpmLimit, throttled);
                 last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d", maxRpm, rpmLimit, throttled));
+            }
+            if (scenario == BenchScenario.ROUTER_KILL) {
+                System.out.printf(Locale.ROOT, "router kill -9 (one of two instances): longest gap between results %.0f ms%n", outcome.longestGapMs());
+                last.append(String.format(Locale.ROOT, " longest_gap_ms=%.0f", outcome.longestGapMs()));
             }
             if (misses != null) {
                 System.out.printf(Locale.ROOT, "cache misses: %d distinct prompts at %.0f req/s (p50 %.1f ms); hits: %d of %d at %.0f req/s = %.1fx%n",

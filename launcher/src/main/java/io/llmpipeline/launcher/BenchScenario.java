@@ -20,7 +20,12 @@ enum BenchScenario {
      * The provider allows a number of requests per minute and answers 429 with Retry-After to a
      * share of calls besides; the catalog knows the limit, so the worker should never exceed it.
      */
-    RATE_LIMIT_STORM;
+    RATE_LIMIT_STORM,
+    /**
+     * A second router instance runs in its own JVM; mid-run it is killed with kill -9 (SIGKILL), and
+     * the longest gap between two results tells how long routing stalled.
+     */
+    ROUTER_KILL;
 
     /** Share of calls the storm answers with 429 even under the limit. */
     static final double STORM_429_RATE = 0.2;
@@ -53,7 +58,7 @@ enum BenchScenario {
     void inject(ProviderSimulator simulator, Catalog catalog, String taskType, int latencyMs, int rpmLimit) {
         FaultScript healthy = FaultScript.none().withLatency(latencyMs, 0);
         switch (this) {
-            case NONE -> simulator.script("*", healthy);
+            case NONE, ROUTER_KILL -> simulator.script("*", healthy);
             case PRIMARY_DOWN -> simulator.script(wireName(catalog, primaryModel(catalog, taskType)),
                     healthy.toBuilder().down(true).errorStatus(503).build());
             case RATE_LIMIT_STORM -> simulator.script("*", healthy.toBuilder()

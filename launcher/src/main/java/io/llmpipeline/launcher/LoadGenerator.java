@@ -26,9 +26,12 @@ final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    /** @param failures failed requests by error kind ("TIMEOUT" when no result came in time) */
+    /**
+     * @param failures failed requests by error kind ("TIMEOUT" when no result came in time)
+     * @param longestGapMs the longest time between two results (or the start and the first one)
+     */
     record Outcome(long requests, long failed, long cacheHits, double seconds, Histogram latencyMicros,
-                   Map<String, Long> failures) {
+                   Map<String, Long> failures, double longestGapMs) {
         double throughput() {
             return requests / seconds;
         }
@@ -50,6 +53,8 @@ final class LoadGenerator {
         AtomicLong hits = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
+        AtomicLong lastResult = new AtomicLong(start);
+        AtomicLong longestGap = new AtomicLong();
         try (ProgressBar progress = new ProgressBarBuilder().setTaskName(label).setInitialMax(requests)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
@@ -57,7 +62,10 @@ final class LoadGenerator {
                 outstanding.acquire();
                 long sent = System.nanoTime();
                 client.submit(request.apply(i), timeout).whenComplete((LlmResult result, Throwable error) -> {
-                    latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                    long now = System.nanoTime();
+                    latency.recordValue(Math.max(1, (now - sent) / 1_000));
+                    long previous = lastResult.getAndAccumulate(now, Math::max);
+                    longestGap.accumulateAndGet(now - previous, Math::max);
                     if (error != null || result.getStatus() != ResultStatus.OK) {
                         failed.incrementAndGet();
                         failures.merge(error != null ? "TIMEOUT" : String.valueOf(result.getError().getKind()), 1L, Long::sum);
@@ -70,6 +78,7 @@ final class LoadGenerator {
             }
             outstanding.acquire(concurrency);
         }
-        return new Outcome(requests, failed.get(), hits.get(), (System.nanoTime() - start) / 1e9, latency, Map.copyOf(failures));
+        return new Outcome(requests, failed.get(), hits.get(), (System.nanoTime() - start) / 1e9, latency, Map.copyOf(failures),
+                longestGap.get() / 1e6);
     }
 }

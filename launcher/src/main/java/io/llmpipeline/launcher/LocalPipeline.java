@@ -85,6 +85,11 @@ public final class LocalPipeline implements AutoCloseable {
         return new LocalPipeline(options);
     }
 
+    /** The router instance running in this JVM. */
+    Router router() {
+        return router;
+    }
+
     /** Requests sent before the router's first rebalance would wait it out; a demo or bench should not time that. */
     private static void awaitRunning(Router router, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
@@ -56,10 +58,14 @@ public final class Router implements AutoCloseable {
     private static void createStatsTopic(Catalog catalog, String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             String topic = RouterTopology.statsTopic(catalog);
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (!existing.contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, catalog.topics().replicationFactor())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                         .all().get(30, TimeUnit.SECONDS);
+            }
+            if (RouterTopology.budgeted(catalog)) {
+                createLeaseGrantsTopic(admin, catalog, existing.contains(RouterTopology.leaseGrantsTopic(catalog)));
             }
             // global tables refuse to start on a topic whose partitions have no leader yet
             awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
@@ -72,6 +78,28 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating the model statistics topic", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating the model statistics topic", e);
+        }
+    }
+
+    /**
+     * Ledger owners answer each admitting task on its own partition of this topic, so it needs one
+     * partition per task; fewer would hand one task's grants to another.
+     */
+    private static void createLeaseGrantsTopic(Admin admin, Catalog catalog, boolean exists)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        String topic = RouterTopology.leaseGrantsTopic(catalog);
+        int tasks = RouterTopology.admittingTasks(catalog);
+        if (!exists) {
+            admin.createTopics(List.of(new NewTopic(topic, tasks, catalog.topics().replicationFactor())
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(1))))))
+                    .all().get(30, TimeUnit.SECONDS);
+            return;
+        }
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        if (partitions != tasks) {
+            throw new IllegalStateException("topic " + topic + " has " + partitions + " partitions but the router admits requests in "
+                    + tasks + " tasks (the larger of topics.bands and topics.partitions); delete it while no router runs, "
+                    + "or restore the partition counts it was created with");
         }
     }
 
@@ -104,6 +132,15 @@ public final class Router implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) catalog.topics().replicationFactor());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), config.sessionTimeoutMs());
+        // three heartbeats per session, as the consumer's own defaults have it
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, config.sessionTimeoutMs() / 3));
+        // a killed instance's open transaction blocks read_committed readers of every partition it wrote to until the
+        // broker aborts it after this timeout (Streams' default 10 s); its successor has another transactional id
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                Math.max(config.sessionTimeoutMs(), 10 * config.commitIntervalMs()));
+
         if (overrides != null) {
             props.putAll(overrides);
         }

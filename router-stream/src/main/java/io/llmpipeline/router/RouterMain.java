@@ -6,6 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
@@ -16,11 +18,14 @@ import io.llmpipeline.catalog.TopicPlan;
  * (default localhost:9092), PIPELINE_CONFIG (a pipeline.yaml; default the bundled demo catalog),
  * STATE_DIR (default /tmp/llm-router), METRICS_PORT (optional: Prometheus metrics on this port; else
  * {@code metrics.routerPort}). A blank variable counts as unset: docker-compose passes
- * {@code ${VAR:-}} through as an empty string.
+ * {@code ${VAR:-}} through as an empty string. ROUTER_INSTANCE_ID (optional) names the instance for
+ * static group membership: restarted with the same id, it takes its tasks back without waiting for the
+ * group to notice it was gone.
  */
 public final class RouterMain {
     static final String BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS";
     static final String STATE_DIR = "STATE_DIR";
+    static final String INSTANCE_ID = "ROUTER_INSTANCE_ID";
 
     private RouterMain() {
     }
@@ -44,7 +49,10 @@ public final class RouterMain {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicPlan.create(admin, catalog.topics());
         }
-        return Router.start(catalog, bootstrap, Path.of(setting(env, STATE_DIR, "/tmp/llm-router")), Map.of());
+        String instance = setting(env, INSTANCE_ID, null);
+        Map<String, Object> overrides = instance == null ? Map.of()
+                : Map.of(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
+        return Router.start(catalog, bootstrap, Path.of(setting(env, STATE_DIR, "/tmp/llm-router")), overrides);
     }
 
     static Catalog catalog(Map<String, String> env) {

@@ -1,6 +1,8 @@
 package io.llmpipeline.router;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -18,9 +20,16 @@ import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.BandPartitioner;
-import io.llmpipeline.router.internals.BudgetChain;
 import io.llmpipeline.router.internals.BudgetReconcile;
-import io.llmpipeline.router.internals.BudgetReservation;
+import io.llmpipeline.router.internals.BudgetAdmission;
+import io.llmpipeline.router.internals.BudgetFlow;
+import io.llmpipeline.router.internals.GrantedLease;
+import io.llmpipeline.router.internals.HeldLease;
+import io.llmpipeline.router.internals.HolderNotice;
+import io.llmpipeline.router.internals.LeaseHolder;
+import io.llmpipeline.router.internals.LeaseLedger;
+import io.llmpipeline.router.internals.LeaseNotices;
+import io.llmpipeline.router.internals.LedgerRequest;
 import io.llmpipeline.router.internals.BudgetScopes;
 import io.llmpipeline.router.internals.BudgetStage;
 import io.llmpipeline.router.internals.CacheEntry;
@@ -126,7 +135,7 @@ public final class RouterTopology {
         builder.globalTable(statsTopic(catalog), Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(ModelStats.class)))
                 .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
-                Serdes.String(), JsonSerde.of(ModelStats.class)));
+                Serdes.String(), JsonSerde.of(ModelStats.class)).withCachingEnabled());
         invocations.selectKey((k, e) -> e.getProvider() + "/" + e.getModel(), Named.as("model-stats-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
                         .withNumberOfPartitions(internalPartitions))
@@ -195,67 +204,92 @@ public final class RouterTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.entries()),
                 Serdes.String(), CacheEntry.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.inFlight()),
-                Serdes.String(), JsonSerde.of(InFlight.class)));
+                Serdes.String(), JsonSerde.of(InFlight.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.waiters()),
                 Serdes.String(), Codecs.REQUEST));
         return kind.stores();
     }
 
+    /** The topic on which ledger owners answer the tasks that admit requests, partitioned by the admitting task. */
+    public static String leaseGrantsTopic(Catalog catalog) {
+        return catalog.config().router().applicationId() + "-budget-lease-grants";
+    }
+
+    /** Whether any budget limit is configured, and so whether the router admits against leases at all. */
+    public static boolean budgeted(Catalog catalog) {
+        BudgetScopes scopes = new BudgetScopes(catalog.config().budgets());
+        return scopes.any(BudgetStage.TENANT) || scopes.any(BudgetStage.PROVIDER);
+    }
+
     /**
-     * Tenant stage then provider stage, each only if a limit needs it. The tenant stage reserves on
-     * the tenant/provider ledgers of every provider in the chain at once (one task owns a tenant's
-     * ledgers). The provider stage is one hop per provider of the chain, in chain order, each keyed
-     * by that provider, so its ledgers stay with the one task that owns them; a refusal at any hop
-     * sends releases back to the tenant stage and to the hops before it.
+     * The tasks of the sub-topology that assigns models: it reads the request topic and the internal
+     * coalescing topics, so it has as many tasks as the larger of the two.
+     */
+    public static int admittingTasks(Catalog catalog) {
+        return Math.max(catalog.bands().totalPartitions(), catalog.topics().partitions());
+    }
+
+    /**
+     * Admission runs in the task that assigned the request, against leases it holds on each ledger
+     * (no hop on the request's path). Ledgers stay with one task per tenant (tenant stage) or per
+     * provider (provider stage), which grants leases, turns reported use into reservations, and
+     * reconciles invocations; see {@link LeaseLedger} and docs/router.md.
      */
     private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
+        if (!budgeted(catalog)) {
+            return assigned;
+        }
         BudgetsConfig config = catalog.config().budgets();
         BudgetScopes scopes = new BudgetScopes(config);
-        boolean tenantStage = scopes.any(BudgetStage.TENANT);
-        boolean providerStage = scopes.any(BudgetStage.PROVIDER);
-        KStream<String, LlmAssignment> admitted = assigned;
-        if (tenantStage) {
-            budgetStores(BudgetStage.TENANT);
-            admitted = outlets.drain("budget-tenant", reserveSteps(BudgetStage.TENANT, 0, admitted, false));
-        }
-        KStream<String, InvocationEvent> tenantUsage = invocations;
-        if (providerStage) {
-            budgetStores(BudgetStage.PROVIDER);
-            KStream<String, LlmAssignment> next = admitted;
-            KStream<String, LlmAssignment> done = null;
-            KStream<String, InvocationEvent> providerReleases = null;
-            int hops = BudgetChain.maxProviders(catalog);
-            for (int hop = 0; hop < hops; hop++) {
-                KStream<String, Step<LlmAssignment>> steps = reserveSteps(BudgetStage.PROVIDER, hop, next, tenantStage);
-                String name = hopName(hop);
-                if (tenantStage) {
-                    tenantUsage = tenantUsage.merge(releases(steps, BudgetStage.TENANT, name + "-tenant"), Named.as(name + "-tenant-release-merge"));
-                }
-                KStream<String, InvocationEvent> back = releases(steps, BudgetStage.PROVIDER, name + "-provider");
-                providerReleases = providerReleases == null ? back : providerReleases.merge(back, Named.as(name + "-provider-release-merge"));
-                KStream<String, LlmAssignment> passed = outlets.drain(name, steps);
-                int reserved = hop + 1;
-                KStream<String, LlmAssignment> complete = passed.filter((k, a) -> BudgetChain.providers(a).size() <= reserved,
-                        Named.as(name + "-complete"));
-                done = done == null ? complete : done.merge(complete, Named.as(name + "-complete-merge"));
-                next = passed.filter((k, a) -> BudgetChain.providers(a).size() > reserved, Named.as(name + "-onward"));
+        String grants = leaseGrantsTopic(catalog);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.LEASES),
+                Serdes.String(), JsonSerde.of(HeldLease.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.PARKED),
+                Serdes.String(), Codecs.ASSIGNMENT));
+        KStream<String, Step<BudgetFlow>> admission = assigned
+                .process(() -> new BudgetAdmission(config, clock), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED)
+                .merge(builder.stream(grants, Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(HolderNotice.class)))
+                                .withName("budget-lease-notices-source"))
+                        .filter((k, n) -> n != null, Named.as("budget-lease-notices-decoded"))
+                        .process(() -> new LeaseNotices(config, clock), Named.as("budget-lease-notices"), LeaseHolder.LEASES, LeaseHolder.PARKED),
+                        Named.as("budget-admission-merge"));
+        KStream<String, BudgetFlow> flows = outlets.drain("budget-admission", admission);
+        KStream<String, InvocationEvent> providerReleases = null;
+        for (BudgetStage stage : BudgetStage.values()) {
+            if (!scopes.any(stage)) {
+                continue;
             }
-            admitted = done;
+            String name = "budget-" + stage.name().toLowerCase();
+            budgetStores(stage);
+            KStream<String, Step<BudgetFlow>> owned = flows
+                    .filter((k, f) -> f instanceof BudgetFlow.ToOwner o && o.stage() == stage, Named.as(name + "-ledger-requests"))
+                    .map((k, f) -> KeyValue.pair(((BudgetFlow.ToOwner) f).owner(), ((BudgetFlow.ToOwner) f).request()),
+                            Named.as(name + "-ledger-key"))
+                    .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(LedgerRequest.class)).withName(name + "-ledger")
+                            .withNumberOfPartitions(internalPartitions))
+                    .process(() -> new LeaseLedger(stage, config, clock), Named.as(name + "-ledger"),
+                            stage.ledgerStore(), stage.reservationStore(), stage.leaseStore(), stage.askStore());
+            if (stage == BudgetStage.PROVIDER) {
+                providerReleases = releases(owned, BudgetStage.PROVIDER, name + "-ledger");
+            }
+            outlets.drain(name + "-ledger", owned)
+                    .filter((k, f) -> f instanceof BudgetFlow.ToHolder, Named.as(name + "-notices"))
+                    .mapValues(f -> ((BudgetFlow.ToHolder) f).notice(), Named.as(name + "-notice-values"))
+                    .to(grants, Produced.with(Serdes.String(), JsonSerde.of(HolderNotice.class)).withName(name + "-to-holders")
+                            .withStreamPartitioner((topic, key, notice, partitions) -> Optional.of(Set.of(notice.holder() % partitions))));
+        }
+        if (scopes.any(BudgetStage.PROVIDER)) {
             KStream<String, Step<Void>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage", invocations, true);
             outlets.drain("budget-provider-usage", reconciled);
             KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
             outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
                     providerReleases.merge(finals, Named.as("budget-provider-release-merge")), false));
         }
-        if (tenantStage) {
-            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage", tenantUsage, false));
+        if (scopes.any(BudgetStage.TENANT)) {
+            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage", invocations, false));
         }
-        return admitted;
-    }
-
-    /** Hop 0 keeps the stage's original names, so existing deployments keep their internal topics. */
-    private static String hopName(int hop) {
-        return hop == 0 ? "budget-provider" : "budget-provider-hop" + hop;
+        return flows.filter((k, f) -> f instanceof BudgetFlow.Admitted, Named.as("budget-admitted"))
+                .mapValues(f -> ((BudgetFlow.Admitted) f).assignment(), Named.as("budget-admitted-values"));
     }
 
     private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
@@ -265,20 +299,13 @@ public final class RouterTopology {
 
     private void budgetStores(BudgetStage stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
-                Serdes.String(), JsonSerde.of(Ledger.class)));
+                Serdes.String(), JsonSerde.of(Ledger.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
-                Serdes.String(), JsonSerde.of(Reservation.class)));
-    }
-
-    private KStream<String, Step<LlmAssignment>> reserveSteps(BudgetStage stage, int hop, KStream<String, LlmAssignment> in, boolean release) {
-        String name = stage == BudgetStage.TENANT ? "budget-tenant" : hopName(hop);
-        BudgetsConfig config = catalog.config().budgets();
-        return in.selectKey((k, a) -> stage == BudgetStage.TENANT ? a.getRequest().getTenantId() : BudgetChain.providers(a).get(hop),
-                        Named.as(name + "-key"))
-                .repartition(Repartitioned.with(Serdes.String(), Codecs.ASSIGNMENT).withName(name)
-                        .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReservation(stage, config, release, hop, clock), Named.as(name + "-reservation"),
-                        stage.ledgerStore(), stage.reservationStore());
+                Serdes.String(), JsonSerde.of(Reservation.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.leaseStore()),
+                Serdes.String(), JsonSerde.of(GrantedLease.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.askStore()),
+                Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }
 
     private KStream<String, Step<Void>> reconcileSteps(BudgetStage stage, String name, KStream<String, InvocationEvent> usage,

@@ -38,20 +38,12 @@ public final class RouterDriver implements AutoCloseable {
     public final TestOutputTopic<String, DlqEnvelope> dlq;
     public final TestOutputTopic<String, BudgetAlert> alerts;
 
-    private static String stateDirectory() {
-        try {
-            return java.nio.file.Files.createTempDirectory("router-test-").toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     public RouterDriver(Catalog catalog) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // a directory of its own: the default /tmp/kafka-streams is shared by every build on the machine
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory());
+        // a directory of its own: the default /tmp/kafka-streams/<app id> is shared with every other test run on the machine
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         driver = new TopologyTestDriver(RouterTopology.build(catalog, clock), props, START);
         var t = catalog.topics();
         StringSerializer keys = new StringSerializer();
@@ -66,6 +58,16 @@ public final class RouterDriver implements AutoCloseable {
         results = driver.createOutputTopic(t.results(), keyIn, Codecs.RESULT);
         dlq = driver.createOutputTopic(t.dlq(), keyIn, Codecs.DLQ);
         alerts = driver.createOutputTopic(t.budgetAlerts(), keyIn, Codecs.BUDGET_ALERT);
+    }
+
+    private static java.nio.file.Path stateDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("router-driver");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public void submit(LlmRequest request) {

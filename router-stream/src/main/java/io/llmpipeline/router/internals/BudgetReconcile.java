@@ -50,6 +50,12 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
         long now = clock.millis();
         String reservationKey = stage.reservationKey(event.getRequestId(), event.getProvider());
         Reservation reservation = reservations.get(reservationKey);
+        if (reservation != null && reservation.finished()) {
+            reservation = null;
+        } else if (reservation == null && event.getFinalAttempt()) {
+            // the admission's report may still be on its way (see LeaseLedger): it must not reserve for a finished request
+            reservations.put(reservationKey, Reservation.finishedMarker(event.getTenantId(), now));
+        }
         long cost = Math.max(0, event.getCostMicros());
         Map<String, Ledger> touched = new LinkedHashMap<>();
         if (cost > 0) {
@@ -84,16 +90,28 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
                         + alert.getWindowStartMs()).withValue(Step.alert(alert))))));
     }
 
-    private static InvocationEvent releaseOf(InvocationEvent event, String provider) {
-        return InvocationEvent.newBuilder(event)
-                .setEventId(event.getRequestId() + "/0")
+    /** The synthetic final attempt that tells another provider of the chain to give its reservation of the request back. */
+    static InvocationEvent releaseOf(String requestId, String tenant, String provider, long now) {
+        return InvocationEvent.newBuilder()
+                .setEventId(requestId + "/0")
+                .setRequestId(requestId)
+                .setTenantId(tenant)
+                .setTaskType("")
                 .setAttempt(0)
                 .setProvider(provider)
+                .setModel("")
+                .setStartedAtMs(now)
+                .setEndedAtMs(now)
+                .setOutcome(io.llmpipeline.schemas.InvocationOutcome.REJECTED)
                 .setUsage(new io.llmpipeline.schemas.Usage(0, 0, 0, 0))
                 .setCostMicros(0)
                 .setBilled(false)
                 .setFinalAttempt(true)
                 .setWorkerId("router")
                 .build();
+    }
+
+    private static InvocationEvent releaseOf(InvocationEvent event, String provider) {
+        return releaseOf(event.getRequestId(), event.getTenantId(), provider, event.getEndedAtMs());
     }
 }

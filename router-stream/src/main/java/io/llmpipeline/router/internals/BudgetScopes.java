@@ -19,7 +19,7 @@ public final class BudgetScopes {
     public record Applicable(String ledgerKey, BudgetScope scope, String scopeKey, BudgetWindow window,
                              long windowStartMs, long limitMicros) {
         Ledger emptyLedger() {
-            return new Ledger(scope, scopeKey, window, windowStartMs, limitMicros, 0, 0, 0);
+            return new Ledger(scope, scopeKey, window, windowStartMs, limitMicros, 0, 0, 0, 0, 0);
         }
     }
 

@@ -44,4 +44,14 @@ public enum BudgetStage {
     public String reservationStore() {
         return "budget-" + name().toLowerCase() + "-reservations";
     }
+
+    /** The leases this stage's ledgers granted to admitting tasks ({@link GrantedLease}). */
+    public String leaseStore() {
+        return "budget-" + name().toLowerCase() + "-granted-leases";
+    }
+
+    /** Asks for a lease that wait while other tasks give theirs back. */
+    public String askStore() {
+        return "budget-" + name().toLowerCase() + "-asks";
+    }
 }
