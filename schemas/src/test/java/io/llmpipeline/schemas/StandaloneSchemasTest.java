@@ -30,7 +30,8 @@ class StandaloneSchemasTest {
     private static final Path WIRE_FORMAT_DOC = Path.of("..", "docs", "wire-format.md");
     private static final boolean WRITE = Boolean.getBoolean("llm.schemas.write");
     static final List<Class<?>> TOPIC_RECORDS = List.of(LlmRequest.class, LlmAssignment.class, LlmResult.class, InvocationEvent.class,
-            ProviderHealth.class, BudgetAlert.class, DlqEnvelope.class);
+            ProviderHealth.class, BudgetAlert.class, DlqEnvelope.class, BatchEvent.class, BatchState.class, SpendAnomaly.class,
+            QuotaMember.class);
 
     /** Record name and version label to its schema: every current topic record, then every released older version. */
     private static Map<String, Schema> everyVersion() throws Exception {
