@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmpipeline.analytics.dashboard.DashboardServer;
 import io.llmpipeline.client.LlmClient;
 import io.llmpipeline.client.Requests;
+import io.llmpipeline.schemas.BatchState;
+import io.llmpipeline.schemas.BatchStatus;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.GenerationParams;
 import io.llmpipeline.schemas.InvocationEvent;
@@ -157,12 +158,13 @@ class AnalyticsEndToEndTest {
                 .filter(Files::isExecutable).findFirst().orElse(null);
         Assumptions.assumeTrue(chromium != null,
                 "chromium is not on the PATH (apt-get install chromium); the dashboard's browser test is skipped");
-        String batches = prefix + DashboardServer.BATCHES_TOPIC;
-        KafkaFixture.shared().admin().createTopics(List.of(new NewTopic(batches, 1, (short) 1))).all().get();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                pipeline.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(batches, "batch-nightly-evals",
-                    "{\"status\": \"IN_PROGRESS\", \"total\": 5000, \"completed\": 3120, \"failed\": 4}")).get();
+        // the pipeline created llm.batches; a batch's state as the batch tracker writes it
+        String batches = pipeline.catalog().topics().batches();
+        BatchState nightly = BatchState.newBuilder().setBatchId("batch-nightly-evals").setStatus(BatchStatus.IN_PROGRESS)
+                .setTotal(5000).setCompleted(3120).setFailed(4).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                pipeline.bootstrapServers()), new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(batches, nightly.getBatchId(), Codecs.BATCH_STATE.encode(nightly))).get();
         }
         try (DashboardServer dashboard = DashboardServer.start(pipeline.catalog(), pipeline.bootstrapServers(),
                 workDir.resolve("dashboard-data"), 0)) {
