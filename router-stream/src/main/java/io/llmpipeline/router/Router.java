@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.RouterConfig;
+import io.llmpipeline.catalog.TopicLeaders;
 
 /** A running router instance. Several instances with the same catalog share the work by partitions. */
 public final class Router implements AutoCloseable {
@@ -62,7 +63,7 @@ public final class Router implements AutoCloseable {
                         .all().get(30, TimeUnit.SECONDS);
             }
             // global tables refuse to start on a topic whose partitions have no leader yet
-            awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
+            TopicLeaders.await(admin, List.of(topic, catalog.topics().providerHealth()), Duration.ofSeconds(30));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create the model statistics topic: " + e.getCause().getMessage(), e);
@@ -72,25 +73,6 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating the model statistics topic", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating the model statistics topic", e);
-        }
-    }
-
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                // not visible yet: retry until the deadline
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + topics + " have no leader after 30 s");
-            }
-            Thread.sleep(100);
         }
     }
 

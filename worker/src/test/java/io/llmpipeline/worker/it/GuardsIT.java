@@ -29,7 +29,7 @@ import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.sim.FaultScript;
 import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
-import io.llmpipeline.worker.dispatch.RequestRun;
+import io.llmpipeline.worker.run.RequestRun;
 
 /** Each resilience guard against provider-sim fault scripts, on the real broker. */
 class GuardsIT {

@@ -1,4 +1,4 @@
-package io.llmpipeline.worker.dispatch;
+package io.llmpipeline.worker.loop;
 
 import java.util.ArrayDeque;
 import java.util.Base64;

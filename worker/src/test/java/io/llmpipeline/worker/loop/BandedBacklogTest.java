@@ -1,11 +1,11 @@
-package io.llmpipeline.worker.dispatch;
+package io.llmpipeline.worker.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.Priority;
-import io.llmpipeline.worker.testing.MutableClock;
+import io.llmpipeline.testsupport.MutableClock;
 
 class BandedBacklogTest {
     private final MutableClock clock = MutableClock.atEpochMs(0);

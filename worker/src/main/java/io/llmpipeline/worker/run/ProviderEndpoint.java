@@ -1,8 +1,8 @@
-package io.llmpipeline.worker.dispatch;
+package io.llmpipeline.worker.run;
 
 import io.llmpipeline.catalog.ProviderConfig;
 import io.llmpipeline.worker.provider.ProviderAdapter;
-import io.llmpipeline.worker.provider.ProviderTransport;
+import io.llmpipeline.worker.provider.Transport;
 
 /**
  * A provider as the worker reaches it.
@@ -10,7 +10,7 @@ import io.llmpipeline.worker.provider.ProviderTransport;
  * @param name      catalog name
  * @param config    its endpoint settings
  * @param adapter   its wire format
- * @param transport its connection pool
+ * @param transport how its calls are sent
  */
-public record ProviderEndpoint(String name, ProviderConfig config, ProviderAdapter adapter, ProviderTransport transport) {
+public record ProviderEndpoint(String name, ProviderConfig config, ProviderAdapter adapter, Transport transport) {
 }

@@ -1,4 +1,4 @@
-package io.llmpipeline.sim;
+package io.llmpipeline.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,28 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand, at millisecond resolution. Safe to read from any thread. */
+public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.millis = new AtomicLong(start.toEpochMilli());
     }
 
-    void advance(Duration duration) {
-        millis.addAndGet(duration.toMillis());
+    public static MutableClock atEpochMs(long ms) {
+        return new MutableClock(Instant.ofEpochMilli(ms));
+    }
+
+    public void advance(Duration by) {
+        millis.addAndGet(by.toMillis());
+    }
+
+    public void advanceMs(long ms) {
+        millis.addAndGet(ms);
+    }
+
+    public void set(Instant instant) {
+        millis.set(instant.toEpochMilli());
     }
 
     @Override

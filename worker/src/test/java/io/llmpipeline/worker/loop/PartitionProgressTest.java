@@ -1,4 +1,4 @@
-package io.llmpipeline.worker.dispatch;
+package io.llmpipeline.worker.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.llmpipeline.worker.dispatch;
+package io.llmpipeline.worker.run;
 
 import java.util.List;
 

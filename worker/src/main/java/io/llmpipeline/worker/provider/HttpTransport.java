@@ -37,11 +37,11 @@ import io.llmpipeline.catalog.HttpConfig;
  * kept alive and reused. With the provider's {@code http.http2} set, HTTP/2 is negotiated over
  * TLS, or spoken directly (h2c) to a cleartext endpoint, every call a stream on one connection. Every call is bounded by a total timeout.
  */
-public final class ProviderTransport implements AutoCloseable {
+public final class HttpTransport implements Transport {
     private final CloseableHttpAsyncClient client;
     private final ScheduledExecutorService timer;
 
-    public ProviderTransport(HttpConfig http, boolean cleartext, ScheduledExecutorService timer) {
+    public HttpTransport(HttpConfig http, boolean cleartext, ScheduledExecutorService timer) {
         this.timer = timer;
         IOReactorConfig reactor = IOReactorConfig.custom()
                 .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
@@ -93,11 +93,7 @@ public final class ProviderTransport implements AutoCloseable {
         client.start();
     }
 
-    /**
-     * Sends one call. Completes with the response (possibly cut short: {@link RawResponse#complete()}
-     * false) or exceptionally when no response began (connect failure, timeout before the first byte).
-     * The call is abandoned after {@code timeout}.
-     */
+    @Override
     public CompletableFuture<RawResponse> send(HttpCall call, Duration timeout) {
         SimpleHttpRequest request = SimpleHttpRequest.create(Method.POST, call.uri());
         call.headers().forEach(request::addHeader);
@@ -119,14 +115,14 @@ public final class ProviderTransport implements AutoCloseable {
 
                     @Override
                     public void cancelled() {
-                        end(new TimeoutException("no complete answer within " + timeout.toMillis() + " ms"));
+                        end(new CallTimeoutException("no complete answer within " + timeout.toMillis() + " ms"));
                     }
 
                     private void end(Exception cause) {
                         if (collector.responseStarted()) {
                             result.complete(collector.snapshot(false, cause));
                         } else {
-                            result.completeExceptionally(cause);
+                            result.completeExceptionally(TransportException.from(cause));
                         }
                     }
                 });
@@ -138,7 +134,7 @@ public final class ProviderTransport implements AutoCloseable {
                     result.complete(collector.snapshot(false,
                             new TimeoutException("answer not complete within " + timeout.toMillis() + " ms")));
                 } else {
-                    result.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"));
+                    result.completeExceptionally(new CallTimeoutException("no answer within " + timeout.toMillis() + " ms"));
                 }
             }
         }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
