@@ -1,5 +1,7 @@
 package io.llmpipeline.catalog;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -40,6 +42,26 @@ public record ConfigKey<S, B, T>(String name, Class<T> type, T defaultValue, Pre
             value = read.apply(base);
         }
         write.accept(builder, value != null ? value : defaultValue);
+    }
+
+    /** The problems of every key of a section, each named by its path. */
+    static <S, B> List<ConfigProblem> problems(List<ConfigKey<S, B, ?>> keys, String sectionPath, S section) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ConfigKey<S, B, ?> key : keys) {
+            ConfigProblem p = key.problem(sectionPath, section);
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        return problems;
+    }
+
+    /** Writes every key, resolved over {@code base} and the defaults, onto {@code builder}. */
+    static <S, B> B resolveAll(List<ConfigKey<S, B, ?>> keys, S own, S base, B builder) {
+        for (ConfigKey<S, B, ?> key : keys) {
+            key.resolve(own, base, builder);
+        }
+        return builder;
     }
 
     static <S, B> ConfigKey<S, B, Integer> positiveInt(String name, Integer defaultValue, String doc,

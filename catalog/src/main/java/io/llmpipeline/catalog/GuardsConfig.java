@@ -1,6 +1,5 @@
 package io.llmpipeline.catalog;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -114,22 +113,12 @@ public record GuardsConfig(
 
     /** Every key set: this one's where present, else {@code base}'s, else the default. */
     public GuardsConfig resolvedOver(GuardsConfig base) {
-        Builder b = new Builder();
-        for (ConfigKey<GuardsConfig, Builder, ?> key : KEYS) {
-            key.resolve(this, base, b);
-        }
-        return b.build();
+        return ConfigKey.resolveAll(KEYS, this, base, new Builder()).build();
     }
 
     /** What is wrong with this section, each problem named by its path under {@code path}. */
     public List<ConfigProblem> problems(String path) {
-        List<ConfigProblem> problems = new ArrayList<>();
-        for (ConfigKey<GuardsConfig, Builder, ?> key : KEYS) {
-            ConfigProblem p = key.problem(path, this);
-            if (p != null) {
-                problems.add(p);
-            }
-        }
+        List<ConfigProblem> problems = ConfigKey.problems(KEYS, path, this);
         if (minimumCalls != null && slidingWindow != null && minimumCalls > slidingWindow) {
             problems.add(new ConfigProblem(path + ".minimumCalls", "must not exceed slidingWindow (" + slidingWindow + ")"));
         }

@@ -1,6 +1,5 @@
 package io.llmpipeline.catalog;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,22 +36,11 @@ public record WorkerKafkaConfig(Integer maxPollRecords, Long pollMs, Integer lin
 
     /** Every key set, absent ones to their defaults. */
     public WorkerKafkaConfig resolved() {
-        Builder b = new Builder();
-        for (ConfigKey<WorkerKafkaConfig, Builder, ?> key : KEYS) {
-            key.resolve(this, null, b);
-        }
-        return b.build();
+        return ConfigKey.resolveAll(KEYS, this, null, new Builder()).build();
     }
 
     public List<ConfigProblem> problems(String path) {
-        List<ConfigProblem> problems = new ArrayList<>();
-        for (ConfigKey<WorkerKafkaConfig, Builder, ?> key : KEYS) {
-            ConfigProblem p = key.problem(path, this);
-            if (p != null) {
-                problems.add(p);
-            }
-        }
-        return problems;
+        return ConfigKey.problems(KEYS, path, this);
     }
 
     public static final class Builder {
