@@ -1,6 +1,7 @@
 package io.llmpipeline.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -346,10 +347,9 @@ class GuardsIT {
                 h.send(Assignments.priority(Assignments.of("bulk-" + i, "q", GPT_A), Priority.BULK).build());
             }
             h.flush();
-            while (worker.stats().providerCalls() < 2) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
+            // saturated: two bulk calls in flight, the rest of the bulk requests taken and waiting in the backlog
+            await().atMost(Duration.ofSeconds(20)).until(() -> worker.stats().providerCalls() >= 2
+                    && worker.stats().queued() >= 24);
             for (int i = 0; i < 6; i++) {
                 h.send(Assignments.priority(Assignments.of("critical-" + i, "q", GPT_A), Priority.CRITICAL).build());
             }
