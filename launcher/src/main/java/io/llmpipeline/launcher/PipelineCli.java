@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./pipeline}. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "llm-pipeline 0.1.0",
         description = "Runs llm-pipeline locally: an embedded Kafka (or yours), the router, a worker and the provider simulator.",
-        subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, TopicsCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, TopicsCommand.class, ChaosCommand.class})
 public final class PipelineCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -14,11 +14,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole topic, committed records only, from the beginning to its current end. */
-final class TopicReader {
+public final class TopicReader {
     private TopicReader() {
     }
 
-    static <T> List<T> readAll(String bootstrapServers, String topic, Function<byte[], T> decode) {
+    public static <T> List<T> readAll(String bootstrapServers, String topic, Function<byte[], T> decode) {
         List<T> values = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -5,14 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogWriter;
+import io.llmpipeline.launcher.process.ChildJvm;
 
 /**
  * A worker in its own JVM with its own heap limit, as it runs in production: the bench measures
@@ -20,10 +19,10 @@ import io.llmpipeline.catalog.CatalogWriter;
  * JVM. It reads the same catalog (written to a file) and reports through {@code WORKER_STATS_FILE}.
  */
 final class WorkerProcess implements AutoCloseable {
-    private final Process process;
+    private final ChildJvm process;
     private final Path statsFile;
 
-    private WorkerProcess(Process process, Path statsFile) {
+    private WorkerProcess(ChildJvm process, Path statsFile) {
         this.process = process;
         this.statsFile = statsFile;
     }
@@ -35,22 +34,12 @@ final class WorkerProcess implements AutoCloseable {
             Files.writeString(config, CatalogWriter.toYaml(catalog), StandardCharsets.UTF_8);
             Path stats = dir.resolve("stats.txt");
             Files.deleteIfExists(stats);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC",
-                    "--enable-native-access=ALL-UNNAMED", "-Dllm.log.dir=" + dir.toAbsolutePath()));
-            if (Runtime.version().feature() >= 24) {
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.llmpipeline.worker.WorkerMain"));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("console.log").toFile());
-            Map<String, String> env = builder.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-            env.put("PIPELINE_CONFIG", config.toAbsolutePath().toString());
-            env.put("WORKER_ID", workerId);
-            env.put("WORKER_STATS_FILE", stats.toAbsolutePath().toString());
-            return new WorkerProcess(builder.start(), stats);
+            ChildJvm child = ChildJvm.start(workerId, "io.llmpipeline.worker.WorkerMain", Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+                    "PIPELINE_CONFIG", config.toAbsolutePath().toString(),
+                    "WORKER_ID", workerId,
+                    "WORKER_STATS_FILE", stats.toAbsolutePath().toString()), dir, heapMb);
+            return new WorkerProcess(child, stats);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a worker process in " + dir, e);
         }
@@ -80,14 +69,7 @@ final class WorkerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: the worker commits what it finished and writes its last figures
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        // SIGTERM: the worker commits what it finished and writes its last figures
+        process.terminate(Duration.ofSeconds(20));
     }
 }

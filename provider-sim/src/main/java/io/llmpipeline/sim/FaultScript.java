@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
  * and its default means "no fault".
  *
  * <p>Faults are decided per call in this order: missing API key ({@link #requireApiKey}),
- * {@link #down}, {@link #failFirstN}, {@link #requestsPerMinute}, then one random draw for
+ * {@link #down}, {@link #failFirstN}, {@link #requestsPerMinute} and {@link #tokensPerMinute}, then one random draw for
  * {@link #errorRate} / {@link #hangRate} / {@link #malformedRate}, then {@link #contextLimit}.
  * Latency applies to every answer, faulted or not.
  *
@@ -31,6 +31,10 @@ import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
  * @param streamCutAfterChunks if set, streams end abruptly after this many chunks (no final events)
  * @param requestsPerMinute   if &gt; 0, the simulator enforces this limit in a sliding 60 s window:
  *                            over it, 429 with {@code Retry-After} = seconds until a slot frees
+ * @param tokensPerMinute     if &gt; 0, the simulator enforces this many tokens per sliding 60 s
+ *                            window (a call weighs its prompt tokens plus its {@code max_tokens});
+ *                            over it, 429 with {@code Retry-After}. With either limit set, OpenAI
+ *                            and Anthropic answers carry the providers' rate-limit headers
  * @param contextLimit        if &gt; 0, prompts with more tokens fail with the provider's 400
  *                            context-length error (Ollama instead truncates silently)
  * @param outputTokens        if set, every answer has exactly this many tokens (filler words
@@ -54,6 +58,7 @@ public record FaultScript(
         double malformedRate,
         Integer streamCutAfterChunks,
         int requestsPerMinute,
+        int tokensPerMinute,
         int contextLimit,
         Integer outputTokens,
         int cachedPromptTokens,
@@ -88,6 +93,7 @@ public record FaultScript(
             requireNonNegative("streamCutAfterChunks", streamCutAfterChunks);
         }
         requireNonNegative("requestsPerMinute", requestsPerMinute);
+        requireNonNegative("tokensPerMinute", tokensPerMinute);
         requireNonNegative("contextLimit", contextLimit);
         if (outputTokens != null && outputTokens < 1) {
             throw new IllegalArgumentException("outputTokens must be >= 1, got " + outputTokens);
@@ -187,6 +193,7 @@ public record FaultScript(
         private double malformedRate;
         private Integer streamCutAfterChunks;
         private int requestsPerMinute;
+        private int tokensPerMinute;
         private int contextLimit;
         private Integer outputTokens;
         private int cachedPromptTokens;
@@ -209,6 +216,7 @@ public record FaultScript(
             malformedRate = s.malformedRate;
             streamCutAfterChunks = s.streamCutAfterChunks;
             requestsPerMinute = s.requestsPerMinute;
+            tokensPerMinute = s.tokensPerMinute;
             contextLimit = s.contextLimit;
             outputTokens = s.outputTokens;
             cachedPromptTokens = s.cachedPromptTokens;
@@ -228,6 +236,7 @@ public record FaultScript(
         public Builder malformedRate(double v) { malformedRate = v; return this; }
         public Builder streamCutAfterChunks(Integer v) { streamCutAfterChunks = v; return this; }
         public Builder requestsPerMinute(int v) { requestsPerMinute = v; return this; }
+        public Builder tokensPerMinute(int v) { tokensPerMinute = v; return this; }
         public Builder contextLimit(int v) { contextLimit = v; return this; }
         public Builder outputTokens(Integer v) { outputTokens = v; return this; }
         public Builder cachedPromptTokens(int v) { cachedPromptTokens = v; return this; }
@@ -237,7 +246,7 @@ public record FaultScript(
 
         public FaultScript build() {
             return new FaultScript(latencyMs, jitterMs, errorRate, errorStatus, retryAfterSeconds, failFirstN, down,
-                    hangRate, malformedRate, streamCutAfterChunks, requestsPerMinute, contextLimit, outputTokens,
+                    hangRate, malformedRate, streamCutAfterChunks, requestsPerMinute, tokensPerMinute, contextLimit, outputTokens,
                     cachedPromptTokens, tokenizer, requireApiKey, seed);
         }
     }

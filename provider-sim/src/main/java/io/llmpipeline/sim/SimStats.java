@@ -23,10 +23,12 @@ public record SimStats(Map<String, ModelStats> models, long totalCalls, int inFl
      * @param maxCallsInAnyMinute the most calls that arrived within any sliding 60 s window
      * @param inFlightNow         calls accepted and not yet finished
      * @param inFlightMax         the most calls in flight at once
+     * @param billedPromptTokens  prompt tokens of the calls answered 200 (what a provider bills)
+     * @param billedCompletionTokens completion tokens of the calls answered 200
      */
     public record ModelStats(long calls, Map<Integer, Long> callsByStatus, int maxCallsInAnyMinute,
-                             int inFlightNow, int inFlightMax) {
-        public static final ModelStats EMPTY = new ModelStats(0, Map.of(), 0, 0, 0);
+                             int inFlightNow, int inFlightMax, long billedPromptTokens, long billedCompletionTokens) {
+        public static final ModelStats EMPTY = new ModelStats(0, Map.of(), 0, 0, 0, 0, 0);
 
         public ModelStats {
             callsByStatus = Map.copyOf(callsByStatus);
@@ -51,6 +53,11 @@ public record SimStats(Map<String, ModelStats> models, long totalCalls, int inFl
 
     public int maxRequestsPerMinute(String model) {
         return model(model).maxCallsInAnyMinute();
+    }
+
+    /** Calls answered 200 over every model: the calls a provider bills. */
+    public long billedCalls() {
+        return models.values().stream().mapToLong(m -> m.callsWithStatus(200)).sum();
     }
 
     public int inFlightMax(String model) {

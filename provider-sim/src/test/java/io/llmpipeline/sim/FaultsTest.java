@@ -74,6 +74,20 @@ class FaultsTest {
     }
 
     @Test
+    void shouldCountTheTokensOfAnsweredCallsOnlyAsBilled() throws Exception {
+        sim.script("m1", FaultScript.builder().failFirstN(1).errorStatus(503).build());
+
+        call("m1");
+        HttpResponse<String> answered = call("m1");
+
+        JsonNode usage = SimClient.json(answered.body()).get("usage");
+        SimStats stats = sim.stats();
+        assertThat(stats.billedCalls()).isEqualTo(1);
+        assertThat(stats.model("m1").billedPromptTokens()).isEqualTo(usage.get("prompt_tokens").asLong()).isPositive();
+        assertThat(stats.model("m1").billedCompletionTokens()).isEqualTo(usage.get("completion_tokens").asLong()).isPositive();
+    }
+
+    @Test
     void shouldRestartFailFirstNWhenTheScriptIsSetAgain() throws Exception {
         FaultScript failOnce = FaultScript.builder().failFirstN(1).errorStatus(500).build();
         sim.script("m1", failOnce);

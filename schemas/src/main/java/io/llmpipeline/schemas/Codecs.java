@@ -9,6 +9,7 @@ public final class Codecs {
     public static final AvroCodec<ProviderHealth> HEALTH = AvroCodec.of(ProviderHealth.class);
     public static final AvroCodec<BudgetAlert> BUDGET_ALERT = AvroCodec.of(BudgetAlert.class);
     public static final AvroCodec<DlqEnvelope> DLQ = AvroCodec.of(DlqEnvelope.class);
+    public static final AvroCodec<QuotaMember> QUOTA_MEMBER = AvroCodec.of(QuotaMember.class);
 
     private Codecs() {
     }

@@ -168,4 +168,9 @@ public final class AnthropicFormat implements WireFormat {
     private static byte[] event(String name, ObjectNode data) {
         return ("event: " + name + "\ndata: " + Json.string(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
+
+    @Override
+    public java.util.Map<String, String> rateLimitHeaders(RateLimits.Admission admission, java.time.Instant now) {
+        return RateLimitHeaders.anthropic(admission, now);
+    }
 }

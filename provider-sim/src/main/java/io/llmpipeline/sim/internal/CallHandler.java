@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,12 +79,15 @@ public final class CallHandler {
         }
         StatsRecorder.Ticket ticket = stats.begin(call.model());
         ModelState state = scripts.stateFor(call.model());
-        Answer answer = decide(format, call, state);
+        Map<String, String> headers = new HashMap<>();
+        Answer answer = decide(format, call, state, ticket, headers);
         long delayMs = state.script().latencyMs() + state.nextJitter();
-        deliver(answer, delayMs, request, response, new Finishing(callback, ticket, answer));
+        deliver(answer, headers, delayMs, request, response, new Finishing(callback, ticket, answer));
     }
 
-    private Answer decide(WireFormat format, ChatCall call, ModelState state) {
+    /** Decides the answer; {@code headers} receives the rate-limit headers to send with it. */
+    private Answer decide(WireFormat format, ChatCall call, ModelState state, StatsRecorder.Ticket ticket,
+                          Map<String, String> headers) {
         FaultScript script = state.script();
         if (script.requireApiKey() && !call.hasApiKey()) {
             return format.missingApiKey();
@@ -93,10 +98,16 @@ public final class CallHandler {
         if (state.nextCallFailsFirst()) {
             return scriptedFailure(format, script, "Simulated failure of one of the first " + script.failFirstN() + " calls.");
         }
-        if (script.requestsPerMinute() > 0) {
-            long waitMs = state.admitted().tryAcquire(clock.millis(), script.requestsPerMinute());
-            if (waitMs > 0) {
-                return format.rateLimited(call.model(), script.requestsPerMinute(), (int) ((waitMs + 999) / 1000));
+        if (script.requestsPerMinute() > 0 || script.tokensPerMinute() > 0) {
+            int callTokens = Tokens.promptTokens(Tokens.encoding(script.tokenizer()), call.messages())
+                    + (call.maxTokens() == null ? 0 : Math.max(0, call.maxTokens()));
+            RateLimits.Admission admission = state.limits().admit(clock.millis(), callTokens,
+                    script.requestsPerMinute(), script.tokensPerMinute());
+            headers.putAll(format.rateLimitHeaders(admission, clock.instant()));
+            if (!admission.admitted()) {
+                long limit = "requests".equals(admission.refusedBy()) ? script.requestsPerMinute() : script.tokensPerMinute();
+                return format.rateLimited(call.model(), admission.refusedBy(), limit,
+                        (int) ((admission.retryAfterMs() + 999) / 1000));
             }
         }
         boolean malformed = false;
@@ -117,6 +128,7 @@ public final class CallHandler {
             }
             completion = completion.withPromptTokens(limit);
         }
+        ticket.usage(completion.promptTokens(), completion.completionTokens());
         if (!call.stream()) {
             byte[] body = format.body(completion, call);
             if (malformed) {
@@ -161,7 +173,9 @@ public final class CallHandler {
         return format.error(script.errorStatus(), message, script.retryAfterSeconds());
     }
 
-    private void deliver(Answer answer, long delayMs, Request request, Response response, Finishing callback) {
+    private void deliver(Answer answer, Map<String, String> headers, long delayMs, Request request, Response response,
+                         Finishing callback) {
+        headers.forEach((name, value) -> response.getHeaders().put(name, value));
         switch (answer) {
             case Answer.Full full -> later(delayMs, () -> write(full, response, callback));
             case Answer.Streamed streamed -> stream(streamed, delayMs, response, callback);

@@ -122,8 +122,8 @@ public final class GeminiFormat implements WireFormat {
     }
 
     @Override
-    public Answer.Full rateLimited(String model, int limit, int retryAfterSeconds) {
-        return error(429, "You exceeded your current quota: " + limit + " requests per minute for " + model
+    public Answer.Full rateLimited(String model, String limitName, long limit, int retryAfterSeconds) {
+        return error(429, "You exceeded your current quota: " + limit + " " + limitName + " per minute for " + model
                 + ". Please retry in " + retryAfterSeconds + "s.", retryAfterSeconds, retryAfterSeconds);
     }
 

@@ -10,7 +10,7 @@ public final class ModelState {
     private final FaultScript script;
     private final AtomicLong calls = new AtomicLong();
     private final SplittableRandom random;
-    private final SlidingWindow admitted = new SlidingWindow();
+    private final RateLimits limits = new RateLimits();
 
     public ModelState(FaultScript script) {
         this.script = script;
@@ -34,7 +34,7 @@ public final class ModelState {
         return script.jitterMs() == 0 ? 0 : random.nextLong(script.jitterMs() + 1);
     }
 
-    public SlidingWindow admitted() {
-        return admitted;
+    public RateLimits limits() {
+        return limits;
     }
 }

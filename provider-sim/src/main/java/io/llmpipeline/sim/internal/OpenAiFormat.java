@@ -193,4 +193,9 @@ public final class OpenAiFormat implements WireFormat {
     private static byte[] frame(ObjectNode event) {
         return ("data: " + Json.string(event) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
+
+    @Override
+    public java.util.Map<String, String> rateLimitHeaders(RateLimits.Admission admission, java.time.Instant now) {
+        return RateLimitHeaders.openAi(admission);
+    }
 }

@@ -45,7 +45,7 @@ public final class StatsRecorder {
             Map<Integer, Long> byStatus = new HashMap<>();
             c.byStatus.forEach((status, n) -> byStatus.put(status, n.sum()));
             out.put(model, new SimStats.ModelStats(c.calls.sum(), byStatus, c.maxPerMinute.get(), c.inFlight.get(),
-                    c.inFlightMax.get()));
+                    c.inFlightMax.get(), c.billedPromptTokens.sum(), c.billedCompletionTokens.sum()));
         });
         return new SimStats(out, total.sum(), inFlight.get(), inFlightMax.get());
     }
@@ -54,15 +54,27 @@ public final class StatsRecorder {
     public final class Ticket {
         private final ModelCounters counters;
         private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile int promptTokens;
+        private volatile int completionTokens;
 
         Ticket(ModelCounters counters) {
             this.counters = counters;
+        }
+
+        /** The usage a 200 answer to this call bills, as a provider bills it whether or not the client reads it. */
+        public void usage(int promptTokens, int completionTokens) {
+            this.promptTokens = promptTokens;
+            this.completionTokens = completionTokens;
         }
 
         /** @param status the HTTP status answered, 0 if none was */
         public void finish(int status) {
             if (done.compareAndSet(false, true)) {
                 counters.byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+                if (status == 200) {
+                    counters.billedPromptTokens.add(promptTokens);
+                    counters.billedCompletionTokens.add(completionTokens);
+                }
                 counters.inFlight.decrementAndGet();
                 inFlight.decrementAndGet();
             }
@@ -76,5 +88,7 @@ public final class StatsRecorder {
         final AtomicInteger maxPerMinute = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger inFlightMax = new AtomicInteger();
+        final LongAdder billedPromptTokens = new LongAdder();
+        final LongAdder billedCompletionTokens = new LongAdder();
     }
 }

@@ -41,10 +41,19 @@ public sealed interface WireFormat permits OpenAiFormat, AnthropicFormat, Ollama
         return error(401, "No API key provided.", null);
     }
 
-    /** The provider's error for the simulator's own requests-per-minute limit. */
-    default Answer.Full rateLimited(String model, int limit, int retryAfterSeconds) {
-        return error(429, "Rate limit reached for " + model + " on requests per min (RPM): Limit " + limit
+    /** The provider's error for the simulator's own limits; {@code limitName} is "requests" or "tokens". */
+    default Answer.Full rateLimited(String model, String limitName, long limit, int retryAfterSeconds) {
+        String unit = "requests".equals(limitName) ? "requests per min (RPM)" : "tokens per min (TPM)";
+        return error(429, "Rate limit reached for " + model + " on " + unit + ": Limit " + limit
                 + ". Please try again in " + retryAfterSeconds + "s.", retryAfterSeconds);
+    }
+
+    /**
+     * The provider's rate-limit headers for a call under the simulator's limits (on answers and on
+     * 429s alike); none by default, as Gemini and Ollama send none.
+     */
+    default java.util.Map<String, String> rateLimitHeaders(RateLimits.Admission admission, java.time.Instant now) {
+        return java.util.Map.of();
     }
 
     /** Whether over-long prompts are silently truncated (Ollama) instead of refused. */
