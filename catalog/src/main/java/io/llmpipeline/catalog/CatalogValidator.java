@@ -46,6 +46,7 @@ final class CatalogValidator {
         port("metrics.routerPort", config.metrics().routerPort(), problems);
         port("metrics.workerPort", config.metrics().workerPort(), problems);
         TenantsValidator.validate(config, problems);
+        problems.addAll(config.worker().kafka().problems("worker.kafka"));
         return problems;
     }
 
@@ -114,54 +115,8 @@ final class CatalogValidator {
     }
 
     private static void guards(String path, GuardsConfig guards, List<ConfigProblem> problems) {
-        if (guards == null) {
-            return;
-        }
-        positive(path + ".requestsPerMinute", guards.requestsPerMinute(), problems);
-        positive(path + ".tokensPerMinute", guards.tokensPerMinute(), problems);
-        positive(path + ".maxConcurrentCalls", guards.maxConcurrentCalls(), problems);
-        positive(path + ".maxAttempts", guards.maxAttempts(), problems);
-        if (guards.cooldownMs() != null && guards.cooldownMs() < 0) {
-            problems.add(new ConfigProblem(path + ".cooldownMs", "must be 0 or more"));
-        }
-        guardTuning(path, guards, problems);
-    }
-
-    /** Breaker and retry settings of a guards section (worker-owned). */
-    private static void guardTuning(String path, GuardsConfig g, List<ConfigProblem> problems) {
-        percent(path + ".failureRateThreshold", g.failureRateThreshold(), problems);
-        percent(path + ".slowCallRateThreshold", g.slowCallRateThreshold(), problems);
-        positiveLong(path + ".slowCallDurationMs", g.slowCallDurationMs(), problems);
-        positive(path + ".minimumCalls", g.minimumCalls(), problems);
-        positive(path + ".slidingWindow", g.slidingWindow(), problems);
-        if (g.minimumCalls() != null && g.slidingWindow() != null && g.minimumCalls() > g.slidingWindow()) {
-            problems.add(new ConfigProblem(path + ".minimumCalls", "must not exceed slidingWindow (" + g.slidingWindow() + ")"));
-        }
-        positive(path + ".permittedCallsInHalfOpen", g.permittedCallsInHalfOpen(), problems);
-        positiveLong(path + ".waitInOpenMs", g.waitInOpenMs(), problems);
-        if (g.retryInitialBackoffMs() != null && g.retryInitialBackoffMs() < 0) {
-            problems.add(new ConfigProblem(path + ".retryInitialBackoffMs", "must be 0 or more"));
-        }
-        if (g.retryMultiplier() != null && g.retryMultiplier() < 1.0) {
-            problems.add(new ConfigProblem(path + ".retryMultiplier", g.retryMultiplier() + " is not valid; expected 1.0 or more"));
-        }
-        if (g.retryInitialBackoffMs() != null && g.retryMaxBackoffMs() != null && g.retryMaxBackoffMs() < g.retryInitialBackoffMs()) {
-            problems.add(new ConfigProblem(path + ".retryMaxBackoffMs", "must be at least retryInitialBackoffMs (" + g.retryInitialBackoffMs() + ")"));
-        }
-        if (g.retryJitter() != null && (g.retryJitter() < 0 || g.retryJitter() > 1)) {
-            problems.add(new ConfigProblem(path + ".retryJitter", g.retryJitter() + " is not valid; expected 0 to 1"));
-        }
-    }
-
-    private static void percent(String path, Integer value, List<ConfigProblem> problems) {
-        if (value != null && (value < 1 || value > 100)) {
-            problems.add(new ConfigProblem(path, value + " is not valid; expected a percentage 1 to 100"));
-        }
-    }
-
-    private static void positiveLong(String path, Long value, List<ConfigProblem> problems) {
-        if (value != null && value < 1) {
-            problems.add(new ConfigProblem(path, value + " is not valid; expected a positive number"));
+        if (guards != null) {
+            problems.addAll(guards.problems(path));
         }
     }
 

@@ -1,34 +1,16 @@
 package io.llmpipeline.catalog;
 
+import java.util.List;
+
 /**
  * Resilience guards of a provider or a model, as written in {@code pipeline.yaml}. A model's
- * guards override its provider's field by field; a field left out everywhere takes the default
- * named here (see {@link #resolvedOver}). Rate limits and the bulkhead set on a provider apply to
- * all its models together; set on a model they apply to that model alone. Breakers, retries and
- * cooldowns are always kept per model, so one model's outage never trips another's breaker.
+ * guards override its provider's key by key; a key left out everywhere takes its default (see
+ * {@link #resolvedOver}). Rate limits and the bulkhead set on a provider apply to all its models
+ * together; set on a model they apply to that model alone. Breakers, retries and cooldowns are
+ * always kept per model, so one model's outage never trips another's breaker.
  *
- * @param requestsPerMinute        calls per sliding minute; none when absent
- * @param tokensPerMinute          tokens per sliding minute, each call weighing its estimated input plus
- *                                 its max output tokens; none when absent
- * @param maxConcurrentCalls       bulkhead: calls in flight at once; none when absent
- * @param maxAttempts              attempts per model and request, first call included, for transient
- *                                 failures (default 3)
- * @param cooldownMs               how long a model that failed (breaker opened, retries exhausted,
- *                                 non-retryable provider fault) is skipped (default 30000: the same as
- *                                 {@code waitInOpenMs}, long enough that a failing model is not
- *                                 hammered, short enough that a blip costs half a minute at most)
- * @param failureRateThreshold     breaker opens at this failure percentage of the window (default 50)
- * @param slowCallRateThreshold    breaker opens at this percentage of slow calls (default 100: only when
- *                                 every call is slow)
- * @param slowCallDurationMs       a successful call slower than this counts as slow (default 60000)
- * @param minimumCalls             calls in the window before the rates are evaluated (default 20)
- * @param slidingWindow            the breaker's window, in calls (default 100)
- * @param permittedCallsInHalfOpen trial calls let through after waiting in open (default 5)
- * @param waitInOpenMs             time an open breaker waits before half-open (default 30000)
- * @param retryInitialBackoffMs    first retry backoff (default 500)
- * @param retryMultiplier          backoff growth per retry (default 2.0)
- * @param retryMaxBackoffMs        backoff ceiling (default 30000)
- * @param retryJitter              random share of each backoff, 0 to 1 (default 0.5)
+ * <p>Every key is declared once in {@link #KEYS} with its type, default, check and documentation;
+ * a null component means "not set here". Build one in code with {@link #builder()}.
  */
 public record GuardsConfig(
         Integer requestsPerMinute,
@@ -49,6 +31,7 @@ public record GuardsConfig(
         Double retryJitter) {
 
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** The same as {@link #DEFAULT_WAIT_IN_OPEN_MS}: long enough that a failing model is not hammered, short enough that a blip costs half a minute at most. */
     public static final long DEFAULT_COOLDOWN_MS = 30_000;
     public static final int DEFAULT_FAILURE_RATE_THRESHOLD = 50;
     public static final int DEFAULT_SLOW_CALL_RATE_THRESHOLD = 100;
@@ -62,40 +45,197 @@ public record GuardsConfig(
     public static final long DEFAULT_RETRY_MAX_BACKOFF_MS = 30_000;
     public static final double DEFAULT_RETRY_JITTER = 0.5;
 
-    /** The five-field form of earlier versions: limits, attempts and cooldown only. */
-    public GuardsConfig(Integer requestsPerMinute, Integer tokensPerMinute, Integer maxConcurrentCalls,
-                        Integer maxAttempts, Long cooldownMs) {
-        this(requestsPerMinute, tokensPerMinute, maxConcurrentCalls, maxAttempts, cooldownMs,
-                null, null, null, null, null, null, null, null, null, null, null);
-    }
+    /** Every key of a guards section, in the order of the record. */
+    public static final List<ConfigKey<GuardsConfig, Builder, ?>> KEYS = List.of(
+            ConfigKey.positiveInt("requestsPerMinute", null, "calls per sliding minute; no limit when absent",
+                    GuardsConfig::requestsPerMinute, Builder::requestsPerMinute),
+            ConfigKey.positiveInt("tokensPerMinute", null,
+                    "tokens per sliding minute, each call weighing its estimated input plus its max output tokens; no limit when absent",
+                    GuardsConfig::tokensPerMinute, Builder::tokensPerMinute),
+            ConfigKey.positiveInt("maxConcurrentCalls", null, "bulkhead: calls in flight at once; no limit when absent",
+                    GuardsConfig::maxConcurrentCalls, Builder::maxConcurrentCalls),
+            ConfigKey.positiveInt("maxAttempts", DEFAULT_MAX_ATTEMPTS,
+                    "attempts per model and request for transient failures, the first call included",
+                    GuardsConfig::maxAttempts, Builder::maxAttempts),
+            ConfigKey.nonNegativeLong("cooldownMs", DEFAULT_COOLDOWN_MS,
+                    "how long a failing model (breaker opened, non-retryable provider fault) is skipped",
+                    GuardsConfig::cooldownMs, Builder::cooldownMs),
+            ConfigKey.percent("failureRateThreshold", DEFAULT_FAILURE_RATE_THRESHOLD,
+                    "the breaker opens at this failure percentage of its window",
+                    GuardsConfig::failureRateThreshold, Builder::failureRateThreshold),
+            ConfigKey.percent("slowCallRateThreshold", DEFAULT_SLOW_CALL_RATE_THRESHOLD,
+                    "the breaker opens at this percentage of slow calls (100: only when every call is slow)",
+                    GuardsConfig::slowCallRateThreshold, Builder::slowCallRateThreshold),
+            ConfigKey.positiveLong("slowCallDurationMs", DEFAULT_SLOW_CALL_DURATION_MS,
+                    "a successful call slower than this counts as slow",
+                    GuardsConfig::slowCallDurationMs, Builder::slowCallDurationMs),
+            ConfigKey.positiveInt("minimumCalls", DEFAULT_MINIMUM_CALLS,
+                    "calls in the window before the rates are judged; also the trial calls of an unproven model",
+                    GuardsConfig::minimumCalls, Builder::minimumCalls),
+            ConfigKey.positiveInt("slidingWindow", DEFAULT_SLIDING_WINDOW, "the breaker's window, in calls",
+                    GuardsConfig::slidingWindow, Builder::slidingWindow),
+            ConfigKey.positiveInt("permittedCallsInHalfOpen", DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN,
+                    "trial calls let through after waiting in open",
+                    GuardsConfig::permittedCallsInHalfOpen, Builder::permittedCallsInHalfOpen),
+            ConfigKey.positiveLong("waitInOpenMs", DEFAULT_WAIT_IN_OPEN_MS, "time an open breaker waits before half-open",
+                    GuardsConfig::waitInOpenMs, Builder::waitInOpenMs),
+            ConfigKey.nonNegativeLong("retryInitialBackoffMs", DEFAULT_RETRY_INITIAL_BACKOFF_MS, "first retry backoff",
+                    GuardsConfig::retryInitialBackoffMs, Builder::retryInitialBackoffMs),
+            new ConfigKey<>("retryMultiplier", Double.class, DEFAULT_RETRY_MULTIPLIER, v -> v >= 1.0, "1.0 or more",
+                    "backoff growth per retry", GuardsConfig::retryMultiplier, Builder::retryMultiplier),
+            ConfigKey.nonNegativeLong("retryMaxBackoffMs", DEFAULT_RETRY_MAX_BACKOFF_MS, "backoff ceiling",
+                    GuardsConfig::retryMaxBackoffMs, Builder::retryMaxBackoffMs),
+            new ConfigKey<>("retryJitter", Double.class, DEFAULT_RETRY_JITTER, v -> v >= 0 && v <= 1, "0 to 1",
+                    "random share of each backoff, so callers that failed together do not return together",
+                    GuardsConfig::retryJitter, Builder::retryJitter));
 
+    /** Nothing set: every key takes its default once resolved. */
     public static GuardsConfig defaults() {
-        return new GuardsConfig(null, null, null, null, null);
+        return builder().build();
     }
 
-    /** Every field set: this one's where present, else {@code base}'s, else the default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this section's values, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        for (ConfigKey<GuardsConfig, Builder, ?> key : KEYS) {
+            copy(key, b);
+        }
+        return b;
+    }
+
+    private <T> void copy(ConfigKey<GuardsConfig, Builder, T> key, Builder b) {
+        key.write().accept(b, key.read().apply(this));
+    }
+
+    /** Every key set: this one's where present, else {@code base}'s, else the default. */
     public GuardsConfig resolvedOver(GuardsConfig base) {
-        GuardsConfig b = base == null ? defaults() : base;
-        return new GuardsConfig(
-                pick(requestsPerMinute, b.requestsPerMinute, null),
-                pick(tokensPerMinute, b.tokensPerMinute, null),
-                pick(maxConcurrentCalls, b.maxConcurrentCalls, null),
-                pick(maxAttempts, b.maxAttempts, DEFAULT_MAX_ATTEMPTS),
-                pick(cooldownMs, b.cooldownMs, DEFAULT_COOLDOWN_MS),
-                pick(failureRateThreshold, b.failureRateThreshold, DEFAULT_FAILURE_RATE_THRESHOLD),
-                pick(slowCallRateThreshold, b.slowCallRateThreshold, DEFAULT_SLOW_CALL_RATE_THRESHOLD),
-                pick(slowCallDurationMs, b.slowCallDurationMs, DEFAULT_SLOW_CALL_DURATION_MS),
-                pick(minimumCalls, b.minimumCalls, DEFAULT_MINIMUM_CALLS),
-                pick(slidingWindow, b.slidingWindow, DEFAULT_SLIDING_WINDOW),
-                pick(permittedCallsInHalfOpen, b.permittedCallsInHalfOpen, DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN),
-                pick(waitInOpenMs, b.waitInOpenMs, DEFAULT_WAIT_IN_OPEN_MS),
-                pick(retryInitialBackoffMs, b.retryInitialBackoffMs, DEFAULT_RETRY_INITIAL_BACKOFF_MS),
-                pick(retryMultiplier, b.retryMultiplier, DEFAULT_RETRY_MULTIPLIER),
-                pick(retryMaxBackoffMs, b.retryMaxBackoffMs, DEFAULT_RETRY_MAX_BACKOFF_MS),
-                pick(retryJitter, b.retryJitter, DEFAULT_RETRY_JITTER));
+        return ConfigKey.resolveAll(KEYS, this, base, new Builder()).build();
     }
 
-    private static <T> T pick(T own, T base, T fallback) {
-        return own != null ? own : base != null ? base : fallback;
+    /** What is wrong with this section, each problem named by its path under {@code path}. */
+    public List<ConfigProblem> problems(String path) {
+        List<ConfigProblem> problems = ConfigKey.problems(KEYS, path, this);
+        if (minimumCalls != null && slidingWindow != null && minimumCalls > slidingWindow) {
+            problems.add(new ConfigProblem(path + ".minimumCalls", "must not exceed slidingWindow (" + slidingWindow + ")"));
+        }
+        if (retryInitialBackoffMs != null && retryMaxBackoffMs != null && retryMaxBackoffMs < retryInitialBackoffMs) {
+            problems.add(new ConfigProblem(path + ".retryMaxBackoffMs",
+                    "must be at least retryInitialBackoffMs (" + retryInitialBackoffMs + ")"));
+        }
+        return problems;
+    }
+
+    /** Builds a section in code; keys left unset stay absent (resolved later to their defaults). */
+    public static final class Builder {
+        private Integer requestsPerMinute;
+        private Integer tokensPerMinute;
+        private Integer maxConcurrentCalls;
+        private Integer maxAttempts;
+        private Long cooldownMs;
+        private Integer failureRateThreshold;
+        private Integer slowCallRateThreshold;
+        private Long slowCallDurationMs;
+        private Integer minimumCalls;
+        private Integer slidingWindow;
+        private Integer permittedCallsInHalfOpen;
+        private Long waitInOpenMs;
+        private Long retryInitialBackoffMs;
+        private Double retryMultiplier;
+        private Long retryMaxBackoffMs;
+        private Double retryJitter;
+
+        private Builder() {
+        }
+
+        public Builder requestsPerMinute(Integer v) {
+            requestsPerMinute = v;
+            return this;
+        }
+
+        public Builder tokensPerMinute(Integer v) {
+            tokensPerMinute = v;
+            return this;
+        }
+
+        public Builder maxConcurrentCalls(Integer v) {
+            maxConcurrentCalls = v;
+            return this;
+        }
+
+        public Builder maxAttempts(Integer v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder cooldownMs(Long v) {
+            cooldownMs = v;
+            return this;
+        }
+
+        public Builder failureRateThreshold(Integer v) {
+            failureRateThreshold = v;
+            return this;
+        }
+
+        public Builder slowCallRateThreshold(Integer v) {
+            slowCallRateThreshold = v;
+            return this;
+        }
+
+        public Builder slowCallDurationMs(Long v) {
+            slowCallDurationMs = v;
+            return this;
+        }
+
+        public Builder minimumCalls(Integer v) {
+            minimumCalls = v;
+            return this;
+        }
+
+        public Builder slidingWindow(Integer v) {
+            slidingWindow = v;
+            return this;
+        }
+
+        public Builder permittedCallsInHalfOpen(Integer v) {
+            permittedCallsInHalfOpen = v;
+            return this;
+        }
+
+        public Builder waitInOpenMs(Long v) {
+            waitInOpenMs = v;
+            return this;
+        }
+
+        public Builder retryInitialBackoffMs(Long v) {
+            retryInitialBackoffMs = v;
+            return this;
+        }
+
+        public Builder retryMultiplier(Double v) {
+            retryMultiplier = v;
+            return this;
+        }
+
+        public Builder retryMaxBackoffMs(Long v) {
+            retryMaxBackoffMs = v;
+            return this;
+        }
+
+        public Builder retryJitter(Double v) {
+            retryJitter = v;
+            return this;
+        }
+
+        public GuardsConfig build() {
+            return new GuardsConfig(requestsPerMinute, tokensPerMinute, maxConcurrentCalls, maxAttempts, cooldownMs,
+                    failureRateThreshold, slowCallRateThreshold, slowCallDurationMs, minimumCalls, slidingWindow,
+                    permittedCallsInHalfOpen, waitInOpenMs, retryInitialBackoffMs, retryMultiplier, retryMaxBackoffMs,
+                    retryJitter);
+        }
     }
 }

@@ -12,9 +12,11 @@ package io.llmpipeline.catalog;
  *                          bands never starve (default 10000)
  * @param healthIntervalMs  how often per-model statistics go to provider-health (default 5000)
  * @param shutdownGraceMs   on close, how long in-flight requests may still finish (default 10000)
+ * @param kafka             the worker's Kafka client tuning (see {@link WorkerKafkaConfig})
  */
 public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs,
-                           Long defaultDeadlineMs, Long priorityAgingMs, Long healthIntervalMs, Long shutdownGraceMs) {
+                           Long defaultDeadlineMs, Long priorityAgingMs, Long healthIntervalMs, Long shutdownGraceMs,
+                           WorkerKafkaConfig kafka) {
     public WorkerConfig {
         groupId = groupId == null ? "llm-worker" : groupId;
         maxInFlight = maxInFlight == null ? 1_024 : maxInFlight;
@@ -24,18 +26,25 @@ public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transact
         priorityAgingMs = priorityAgingMs == null ? 10_000L : priorityAgingMs;
         healthIntervalMs = healthIntervalMs == null ? 5_000L : healthIntervalMs;
         shutdownGraceMs = shutdownGraceMs == null ? 10_000L : shutdownGraceMs;
-    }
-
-    public WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs) {
-        this(groupId, maxInFlight, transactional, commitIntervalMs, null, null, null, null);
+        kafka = (kafka == null ? WorkerKafkaConfig.builder().build() : kafka).resolved();
     }
 
     public WorkerConfig withGroupId(String group) {
         return new WorkerConfig(group, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
-                healthIntervalMs, shutdownGraceMs);
+                healthIntervalMs, shutdownGraceMs, kafka);
+    }
+
+    public WorkerConfig withMaxInFlight(int max) {
+        return new WorkerConfig(groupId, max, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
+                healthIntervalMs, shutdownGraceMs, kafka);
+    }
+
+    public WorkerConfig withKafka(WorkerKafkaConfig tuning) {
+        return new WorkerConfig(groupId, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
+                healthIntervalMs, shutdownGraceMs, tuning);
     }
 
     public static WorkerConfig defaults() {
-        return new WorkerConfig(null, null, null, null);
+        return new WorkerConfig(null, null, null, null, null, null, null, null, null);
     }
 }

@@ -174,8 +174,7 @@ final class BenchCommand implements Callable<Integer> {
         if (w.maxInFlight() >= concurrency) {
             return catalog;
         }
-        WorkerConfig roomy = new WorkerConfig(w.groupId(), concurrency, w.transactional(), w.commitIntervalMs(),
-                w.defaultDeadlineMs(), w.priorityAgingMs(), w.healthIntervalMs(), w.shutdownGraceMs());
+        WorkerConfig roomy = w.withMaxInFlight(concurrency);
         return catalog.with(c -> c.withWorker(roomy));
     }
 

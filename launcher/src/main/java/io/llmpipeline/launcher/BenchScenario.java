@@ -48,7 +48,7 @@ enum BenchScenario {
         return catalog.with(c -> {
             Map<String, ProviderConfig> providers = new HashMap<>(c.providers());
             ProviderConfig p = providers.get(provider);
-            GuardsConfig limited = new GuardsConfig(rpmLimit, null, null, null, null).resolvedOver(p.guards());
+            GuardsConfig limited = GuardsConfig.builder().requestsPerMinute(rpmLimit).build().resolvedOver(p.guards());
             providers.put(provider, new ProviderConfig(p.kind(), p.baseUrl(), p.apiKeyEnv(), p.http(), limited));
             return c.withProviders(providers);
         });

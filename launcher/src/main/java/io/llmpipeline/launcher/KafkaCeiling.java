@@ -1,5 +1,6 @@
 package io.llmpipeline.launcher;
 
+import io.llmpipeline.catalog.TopicLeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,22 +30,12 @@ final class KafkaCeiling {
     private KafkaCeiling() {
     }
 
-    private static void awaitLeaders(KafkaProducer<String, byte[]> producer, String topic, int partitions) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            var info = producer.partitionsFor(topic);
-            if (info.size() == partitions && info.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("topic " + topic + " has no leaders after 30 s");
-    }
-
     /** Records per second from the first send to the last record consumed. */
     static double measure(String bootstrapServers, String topic, int partitions, int records, int recordBytes) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // a topic created a moment ago may not have leaders yet: sends to it would fail and be lost
+            TopicLeaders.await(admin, List.of(topic), Duration.ofSeconds(30));
         }
         byte[] payload = new byte[recordBytes];
         java.util.Arrays.fill(payload, (byte) 'x');
@@ -61,8 +52,6 @@ final class KafkaCeiling {
                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
                      ProducerConfig.LINGER_MS_CONFIG, 5,
                      ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
-            // a topic created a moment ago may not have leaders yet: sends to it would fail and be lost
-            awaitLeaders(producer, topic, partitions);
             consumer.subscribe(Set.of(topic));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));

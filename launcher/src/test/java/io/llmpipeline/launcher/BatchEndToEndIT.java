@@ -31,7 +31,6 @@ import io.llmpipeline.batch.BatchSubmitter;
 import io.llmpipeline.batch.Batches;
 import io.llmpipeline.batch.SubmitOptions;
 import io.llmpipeline.batch.SubmitResult;
-import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.schemas.BatchState;
 import io.llmpipeline.schemas.BatchStatus;
 import io.llmpipeline.schemas.Codecs;
@@ -65,7 +64,7 @@ class BatchEndToEndIT {
         pipeline = LocalPipeline.start(LocalPipeline.Options.defaults(workDir)
                 .withBootstrap(KafkaFixture.shared().bootstrapServers())
                 .withAdjust(catalog -> catalog.withNamePrefix(prefix))
-                .withAdjust(catalog -> catalog.with(c -> c.withWorker(new WorkerConfig(c.worker().groupId(), 50, true, 100)))));
+                .withAdjust(catalog -> catalog.with(c -> c.withWorker(c.worker().withMaxInFlight(50)))));
         batches = Batches.connect(pipeline.catalog(), pipeline.bootstrapServers());
     }
 

@@ -1,5 +1,6 @@
 package io.llmpipeline.sim;
 
+import io.llmpipeline.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.RouterConfig;
+import io.llmpipeline.catalog.TopicLeaders;
 
 /** A running router instance. Several instances with the same catalog share the work by partitions. */
 public final class Router implements AutoCloseable {
@@ -68,7 +69,7 @@ public final class Router implements AutoCloseable {
                 createLeaseGrantsTopic(admin, catalog, existing.contains(RouterTopology.leaseGrantsTopic(catalog)));
             }
             // global tables refuse to start on a topic whose partitions have no leader yet
-            awaitLeaders(admin, List.of(topic, catalog.topics().providerHealth()));
+            TopicLeaders.await(admin, List.of(topic, catalog.topics().providerHealth()), Duration.ofSeconds(30));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create the model statistics topic: " + e.getCause().getMessage(), e);
@@ -100,25 +101,6 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("topic " + topic + " has " + partitions + " partitions but the router admits requests in "
                     + tasks + " tasks (the larger of topics.bands and topics.partitions); delete it while no router runs, "
                     + "or restore the partition counts it was created with");
-        }
-    }
-
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                // not visible yet: retry until the deadline
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + topics + " have no leader after 30 s");
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
@@ -136,7 +137,7 @@ public final class RouterTopology {
                 .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
                 Serdes.String(), JsonSerde.of(ModelStats.class)).withCachingEnabled());
-        invocations.selectKey((k, e) -> e.getProvider() + "/" + e.getModel(), Named.as("model-stats-key"))
+        invocations.selectKey((k, e) -> ModelKey.of(e.getProvider(), e.getModel()), Named.as("model-stats-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
                         .withNumberOfPartitions(internalPartitions))
                 .process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)

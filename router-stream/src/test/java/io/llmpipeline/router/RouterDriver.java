@@ -1,5 +1,6 @@
 package io.llmpipeline.router;
 
+import io.llmpipeline.testsupport.MutableClock;
 import java.time.Instant;
 import java.util.Properties;
 

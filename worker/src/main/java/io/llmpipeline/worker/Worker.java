@@ -19,15 +19,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.ProviderConfig;
 import io.llmpipeline.catalog.TopicPlan;
-import io.llmpipeline.worker.dispatch.AssignmentLoop;
-import io.llmpipeline.worker.dispatch.ProviderEndpoint;
-import io.llmpipeline.worker.dispatch.RunContext;
+import io.llmpipeline.catalog.TopicLeaders;
 import io.llmpipeline.worker.guard.GuardRegistry;
+import io.llmpipeline.worker.guard.GuardState;
 import io.llmpipeline.worker.guard.ModelGuard;
 import io.llmpipeline.worker.health.HealthReporter;
+import io.llmpipeline.worker.loop.AssignmentLoop;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
+import io.llmpipeline.worker.provider.HttpTransport;
 import io.llmpipeline.worker.provider.ProviderAdapter;
-import io.llmpipeline.worker.provider.ProviderTransport;
+import io.llmpipeline.worker.run.ProviderEndpoint;
+import io.llmpipeline.worker.run.RunContext;
+import io.llmpipeline.worker.run.Scheduler;
 
 /**
  * A worker process's engine: consumes assignments from {@code llm.requests.assigned}, calls the
@@ -54,14 +57,15 @@ public final class Worker implements AutoCloseable {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         this.metrics = new WorkerMetrics(options.registry());
-        this.guards = new GuardRegistry(catalog, clock, scheduler);
+        Scheduler timer = Scheduler.of(scheduler);
+        this.guards = new GuardRegistry(catalog, clock, timer);
         guards.all().forEach(metrics::register);
         this.endpoints = new HashMap<>();
         catalog.config().providers().forEach((name, provider) -> endpoints.put(name, endpoint(name, provider, clock)));
         HealthReporter health = new HealthReporter(guards, metrics, clock, workerId);
-        RunContext ctx = new RunContext(catalog, guards, endpoints, scheduler, clock, metrics, workerId);
+        RunContext ctx = new RunContext(catalog, guards, endpoints, timer, clock, System::nanoTime, metrics, workerId);
         try {
-            this.loop = new AssignmentLoop(catalog, bootstrapServers, workerId, ctx, health, options.kafkaOverrides());
+            this.loop = new AssignmentLoop(catalog, bootstrapServers, workerId, ctx, health);
         } catch (RuntimeException e) {
             // e.g. the broker is unreachable and the producer cannot initialise its transactions
             endpoints.values().forEach(endpoint -> endpoint.transport().close());
@@ -75,7 +79,7 @@ public final class Worker implements AutoCloseable {
     private ProviderEndpoint endpoint(String name, ProviderConfig provider, Clock clock) {
         boolean cleartext = "http".equals(URI.create(provider.baseUrl()).getScheme());
         return new ProviderEndpoint(name, provider, ProviderAdapter.forKind(provider.kind(), clock),
-                new ProviderTransport(provider.http(), cleartext, scheduler));
+                new HttpTransport(provider.http(), cleartext, scheduler));
     }
 
     /** Creates missing topics and starts consuming. */
@@ -100,11 +104,12 @@ public final class Worker implements AutoCloseable {
         Map<String, Long> opened = new HashMap<>();
         Map<String, String> states = new HashMap<>();
         for (ModelGuard g : guards.all()) {
-            calls.put(g.model(), g.calls());
-            if (g.breakerOpenedAfterCalls() >= 0) {
-                opened.put(g.model(), g.breakerOpenedAfterCalls());
+            GuardState state = g.state();
+            calls.put(g.model(), state.calls());
+            if (state.breakerOpenedAfterCalls() >= 0) {
+                opened.put(g.model(), state.breakerOpenedAfterCalls());
             }
-            states.put(g.model(), g.breaker().getState().name());
+            states.put(g.model(), state.breaker().name());
         }
         return new WorkerStats(metrics.callsInFlight(), metrics.callsInFlightMax(), metrics.requestsInFlight(),
                 metrics.requestsInFlightMax(), loop.backlogSize(), loop.outboxSize(), metrics.providerCalls(), metrics.completed(), metrics.failed(),
@@ -143,19 +148,18 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * How to run a worker beyond the catalog.
+     * How to run a worker beyond the catalog (Kafka client tuning is in the catalog: {@code worker.kafka}).
      *
-     * @param clock          time of deadlines, cooldowns and breakers
-     * @param registry       where the meters go
-     * @param kafkaOverrides extra client settings, keys prefixed {@code consumer.} or {@code producer.}
+     * @param clock    time of deadlines, cooldowns and breakers
+     * @param registry where the meters go
      */
-    public record Options(Clock clock, MeterRegistry registry, Map<String, Object> kafkaOverrides) {
+    public record Options(Clock clock, MeterRegistry registry) {
         public static Options defaults() {
-            return new Options(Clock.systemUTC(), new SimpleMeterRegistry(), Map.of());
+            return new Options(Clock.systemUTC(), new SimpleMeterRegistry());
         }
 
         public Options withRegistry(MeterRegistry registry) {
-            return new Options(clock, registry, kafkaOverrides);
+            return new Options(clock, registry);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
+import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.catalog.ModelConfig;
@@ -92,12 +93,12 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             ModelConfig model = catalog.requireModel(name);
-            ModelStats modelStats = statsOf(model.provider() + "/" + name);
+            ModelStats modelStats = statsOf(ModelKey.of(model.provider(), name));
             int tokens = count(model.tokenizer(), request.getMessages(), modelStats, exactCounts);
-            String down = unavailability(model.provider() + "/" + name, now);
+            String down = unavailability(ModelKey.of(model.provider(), name), now);
             if (down != null) {
                 unavailable.add(name + " (" + down + ")");
-                if (isForcedOpen(model.provider() + "/" + name)) {
+                if (isForcedOpen(ModelKey.of(model.provider(), name))) {
                     continue;
                 }
             }

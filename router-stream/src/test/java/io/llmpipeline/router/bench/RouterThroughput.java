@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 
+import io.llmpipeline.catalog.TopicLeaders;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
 import io.llmpipeline.catalog.TopicPlan;
@@ -54,9 +55,7 @@ public final class RouterThroughput {
             java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>();
             try (KafkaProducer<String, byte[]> producer = BrokerTopics.producer(kafka.bootstrapServers())) {
                 // a topic created a moment ago may not have leaders everywhere yet; a batch sent then can stall
-                while (producer.partitionsFor(catalog.topics().requests()).stream().anyMatch(p -> p.leader() == null)) {
-                    Thread.sleep(100);
-                }
+                TopicLeaders.await(admin, List.of(catalog.topics().requests()), java.time.Duration.ofSeconds(30));
                 Thread.sleep(1_000);
                 Priority[] priorities = Priority.values();
                 for (int i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmpipeline.schemas.BreakerState;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.worker.guard.GuardRegistry;
+import io.llmpipeline.worker.guard.GuardState;
 import io.llmpipeline.worker.guard.ModelGuard;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.metrics.WorkerMetrics.RollingStats;
@@ -43,7 +44,8 @@ public final class HealthReporter {
     /** Statistics of every model that was called or is not healthy. */
     public void periodic() {
         for (ModelGuard guard : guards.all()) {
-            if (guard.calls() > 0 || guard.breaker().getState() != CircuitBreaker.State.CLOSED) {
+            GuardState state = guard.state();
+            if (state.calls() > 0 || state.breaker() != CircuitBreaker.State.CLOSED) {
                 pending.add(snapshot(guard));
             }
         }
@@ -59,15 +61,15 @@ public final class HealthReporter {
 
     public ProviderHealth snapshot(ModelGuard guard) {
         RollingStats stats = metrics.rolling(guard);
-        boolean cooling = guard.cooldown().active();
-        CircuitBreaker.State state = guard.breaker().getState();
-        String reason = cooling ? guard.cooldown().reason()
+        GuardState guardState = guard.state();
+        CircuitBreaker.State state = guardState.breaker();
+        String reason = guardState.reason() != null ? guardState.reason()
                 : state == CircuitBreaker.State.CLOSED ? null : "circuit breaker " + state.name().toLowerCase();
         return ProviderHealth.newBuilder()
                 .setProvider(guard.provider())
                 .setModel(guard.model())
                 .setBreakerState(state(state))
-                .setCooldownUntilMs(cooling ? guard.cooldown().untilMs() : null)
+                .setCooldownUntilMs(guardState.coolingDownUntilMs())
                 .setSuccessRate(stats.successRate())
                 .setP95LatencyMs(stats.p95LatencyMs())
                 .setCalls(stats.calls())

@@ -204,7 +204,7 @@ public final class WorkerMetrics {
                     .register(registry);
             Gauge.builder("llm.worker.calls.in_flight", inFlight, AtomicInteger::get)
                     .tag("provider", provider).tag("model", model).register(registry);
-            Gauge.builder("llm.worker.breaker.state", guard, g -> g.breaker().getState().getOrder())
+            Gauge.builder("llm.worker.breaker.state", guard, g -> g.breakerState().getOrder())
                     .description("0 closed, 1 open, 2 half-open, 3 disabled, 4 forced open ...")
                     .tag("provider", provider).tag("model", model).register(registry);
         }

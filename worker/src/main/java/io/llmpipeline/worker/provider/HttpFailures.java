@@ -5,26 +5,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-import io.llmpipeline.schemas.ErrorKind;
-
-/** What an HTTP error status means, whatever the provider; adapters refine it from the body. */
+/** Reading provider error responses: Retry-After, context-overflow wording, short and key-free messages. */
 final class HttpFailures {
     private static final int MAX_MESSAGE = 300;
 
     private HttpFailures() {
-    }
-
-    static ErrorKind kindOf(int status) {
-        return switch (status) {
-            case 400, 422 -> ErrorKind.INVALID_REQUEST;
-            case 401, 403 -> ErrorKind.AUTHENTICATION;
-            case 404 -> ErrorKind.UNAVAILABLE;
-            case 408, 504 -> ErrorKind.TIMEOUT;
-            case 413 -> ErrorKind.CONTEXT_OVERFLOW;
-            case 425, 429 -> ErrorKind.RATE_LIMITED;
-            case 503, 529 -> ErrorKind.PROVIDER_OVERLOADED;
-            default -> status >= 500 ? ErrorKind.PROVIDER_ERROR : ErrorKind.INVALID_REQUEST;
-        };
     }
 
     /** A provider's own words for a context overflow, across the four APIs. */

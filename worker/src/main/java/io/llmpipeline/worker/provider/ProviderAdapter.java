@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmpipeline.catalog.ProviderKind;
 import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.Usage;
+import io.llmpipeline.worker.guard.FailurePolicy;
 import io.llmpipeline.worker.provider.AttemptOutcome.Answered;
 import io.llmpipeline.worker.provider.AttemptOutcome.Failed;
 
@@ -54,7 +55,7 @@ public abstract sealed class ProviderAdapter permits OpenAiAdapter, AnthropicAda
         if (status < 200 || status >= 300) {
             JsonNode body = WireJson.tryParse(response.body());
             String message = body == null ? response.bodyText() : errorMessage(body);
-            ErrorKind kind = refineError(HttpFailures.kindOf(status), status, body, message);
+            ErrorKind kind = refineError(FailurePolicy.kindOf(status), status, body, message);
             return new Failed(kind, status, "HTTP " + status + ": " + HttpFailures.shorten(message),
                     HttpFailures.retryAfter(response, clock), null, false);
         }

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.llmpipeline.worker.testing.MutableClock;
+import io.llmpipeline.testsupport.MutableClock;
 
 class CooldownTest {
     private final MutableClock clock = MutableClock.atEpochMs(5_000);

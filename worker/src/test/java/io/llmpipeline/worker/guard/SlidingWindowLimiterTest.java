@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.llmpipeline.worker.testing.MutableClock;
+import io.llmpipeline.testsupport.MutableClock;
 
 class SlidingWindowLimiterTest {
     private final MutableClock clock = MutableClock.atEpochMs(1_000_000);

@@ -29,7 +29,7 @@ import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.testkit.KafkaFixture;
-import io.llmpipeline.worker.TopicLeaders;
+import io.llmpipeline.catalog.TopicLeaders;
 
 /**
  * One isolated pipeline on the shared broker: a prefixed catalog, its topics, a producer of

@@ -1,6 +1,7 @@
 package io.llmpipeline.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -41,9 +42,7 @@ class WorkerShutdownIT {
             }
             h.flush();
             Worker first = Worker.start(h.catalog(), h.bootstrap(), "first");
-            while (first.stats().inFlightNow() < 40) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(90)).until(() -> first.stats().inFlightNow() >= 40);
             first.close();
             long finishedByFirst = first.stats().finishedRequests();
             long callsByFirst = sim.stats().calls("gpt-a");

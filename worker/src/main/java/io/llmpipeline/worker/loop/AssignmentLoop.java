@@ -1,0 +1,310 @@
+package io.llmpipeline.worker.loop;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.ModelKey;
+import io.llmpipeline.catalog.TopicsConfig;
+import io.llmpipeline.catalog.WorkerConfig;
+import io.llmpipeline.schemas.Codecs;
+import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.ProviderHealth;
+import io.llmpipeline.worker.health.HealthReporter;
+import io.llmpipeline.worker.batch.CancelledBatches;
+import io.llmpipeline.worker.loop.InFlightRuns.Finished;
+import io.llmpipeline.worker.metrics.WorkerMetrics;
+import io.llmpipeline.worker.run.RunContext;
+import io.llmpipeline.worker.run.RunReport;
+
+/**
+ * The worker's one Kafka thread: poll, start runs, drain what finished, commit. It takes
+ * assignments, starts their runs (many more than there are partitions, up to
+ * {@code worker.maxInFlight}), and every {@code commitIntervalMs} commits what finished through
+ * the {@link Outbox}: results, invocation events, provider health and the consumed offsets in one
+ * Kafka transaction. Offsets advance only over finished records ({@link PartitionProgress}).
+ *
+ * <p>Priority: fetched assignments wait in a {@link BandedBacklog}; when the worker is saturated
+ * the highest (aged) band starts first, and {@link FlowControl} pauses a band whose backlog is full.
+ */
+public final class AssignmentLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
+
+    private final TopicsConfig topics;
+    private final WorkerConfig config;
+    private final WorkerMetrics metrics;
+    private final HealthReporter health;
+    private final Clock clock;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Outbox outbox;
+    private final DeadLetters deadLetters;
+    private final FlowControl flow;
+    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final BandedBacklog<Pending> backlog;
+    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final InFlightRuns runs;
+    private final CancelledBatches cancelledBatches;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean fatal;
+    private volatile int backlogSize;
+    private volatile int outboxSize;
+    private long lastCommitMs;
+    private long nextHealthMs;
+
+    public AssignmentLoop(Catalog catalog, String bootstrapServers, String workerId, RunContext ctx,
+                          HealthReporter health) {
+        this.topics = catalog.topics();
+        this.config = catalog.config().worker();
+        this.metrics = ctx.metrics();
+        this.health = health;
+        this.clock = ctx.clock();
+        this.backlog = new BandedBacklog<>(clock, config.priorityAgingMs());
+        this.flow = new FlowControl(catalog.bands(), config.maxInFlight());
+        this.deadLetters = new DeadLetters(topics.dlq(), clock);
+        this.cancelledBatches = CancelledBatches.watch(bootstrapServers, topics.batches());
+        this.runs = new InFlightRuns(ctx, cancelledBatches, finished);
+        this.consumer = KafkaClients.consumer(config, bootstrapServers, workerId);
+        this.producer = KafkaClients.producer(config, bootstrapServers, workerId);
+        this.outbox = new Outbox(producer, config.transactional());
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topics.assigned()), new Rebalance());
+            Duration poll = Duration.ofMillis(config.kafka().pollMs());
+            lastCommitMs = clock.millis();
+            nextHealthMs = clock.millis() + config.healthIntervalMs();
+            long graceEnd = Long.MAX_VALUE;
+            while (!fatal) {
+                take(consumer.poll(poll));
+                if (!stopping) {
+                    startRuns();
+                }
+                drainFinished();
+                long now = clock.millis();
+                if (now >= nextHealthMs) {
+                    health.periodic();
+                    nextHealthMs = now + config.healthIntervalMs();
+                }
+                if (now - lastCommitMs >= config.commitIntervalMs()) {
+                    commit();
+                }
+                flow.adjust(consumer, backlog, stopping);
+                backlogSize = backlog.size();
+                outboxSize = outbox.size();
+                if (stopping) {
+                    if (graceEnd == Long.MAX_VALUE) {
+                        graceEnd = now + config.shutdownGraceMs();
+                    }
+                    if (runs.count() == 0 || now >= graceEnd) {
+                        break;
+                    }
+                }
+            }
+            abandonAll();
+            drainFinished();
+            if (!fatal) {
+                commit();
+            }
+        } catch (WakeupException | InterruptException e) {
+            LOG.info("worker loop interrupted");
+        } catch (RuntimeException e) {
+            LOG.error("worker loop failed", e);
+        } finally {
+            abandonAll();
+            closeQuietly();
+            stopped.countDown();
+        }
+    }
+
+    /** Stops taking work; in-flight requests get {@code shutdownGraceMs} to finish. */
+    public void stop() {
+        stopping = true;
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Assignments taken from Kafka and not started yet (approximate: read without the loop's lock). */
+    public int backlogSize() {
+        return backlogSize;
+    }
+
+    /** Output records waiting for the next commit. */
+    public int outboxSize() {
+        return outboxSize;
+    }
+
+    private void take(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            PartitionProgress p = progress.computeIfAbsent(tp, k -> PartitionProgress.restore(null));
+            p.taken(record.offset());
+            if (p.doneBefore(record.offset())) {
+                // finished and written by the previous owner of the partition, after its last committed offset
+                p.finished(record.offset());
+                continue;
+            }
+            LlmAssignment assignment;
+            try {
+                assignment = Codecs.ASSIGNMENT.decode(record.value());
+            } catch (SerializationException e) {
+                deadLetter(record, tp, e.getMessage(), e);
+                p.finished(record.offset());
+                continue;
+            }
+            backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p));
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, TopicPartition tp, String reason, Throwable error) {
+        outbox.add(tp, record.offset(), deadLetters.of(record, reason, error));
+        metrics.deadLettered();
+        LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    private void startRuns() {
+        while (runs.count() < config.maxInFlight()) {
+            Pending pending = backlog.poll();
+            if (pending == null) {
+                return;
+            }
+            runs.start(pending);
+        }
+    }
+
+    private void drainFinished() {
+        for (Finished f; (f = finished.poll()) != null; ) {
+            Pending p = f.pending();
+            runs.drained(p);
+            if (p.progress().revoked() || f.error() instanceof CancellationException) {
+                metrics.requestAbandoned();
+                continue;
+            }
+            if (f.error() != null) {
+                metrics.requestAbandoned();
+                LOG.error("run of {} failed unexpectedly", p.requestId(), f.error());
+                ConsumerRecord<String, byte[]> source = new ConsumerRecord<>(p.tp().topic(), p.tp().partition(), p.offset(),
+                        p.requestId(), Codecs.ASSIGNMENT.encode(p.assignment()));
+                deadLetter(source, p.tp(), "worker failed on this assignment: " + f.error(), null);
+                p.progress().finished(p.offset());
+                continue;
+            }
+            RunReport report = f.report();
+            for (InvocationEvent event : report.events()) {
+                outbox.add(p.tp(), p.offset(), new ProducerRecord<>(topics.invocations(), p.requestId(),
+                        Codecs.INVOCATION.encode(event)));
+            }
+            if (report.result() != null) {
+                outbox.add(p.tp(), p.offset(), new ProducerRecord<>(topics.results(), p.requestId(),
+                        Codecs.RESULT.encode(report.result())));
+            }
+            metrics.requestEnded(report.result() == null || report.result().getError() == null, report.result() == null);
+            p.progress().finished(p.offset());
+        }
+    }
+
+    private void commit() {
+        lastCommitMs = clock.millis();
+        for (ProviderHealth h : health.drain()) {
+            outbox.add(new ProducerRecord<>(topics.providerHealth(), ModelKey.of(h.getProvider(), h.getModel()),
+                    Codecs.HEALTH.encode(h)));
+        }
+        if (outbox.commit(progress, consumer) == Outbox.Commit.FATAL) {
+            fatal = true;
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            PartitionProgress p = progress.remove(tp);
+            if (p != null) {
+                p.revoke();
+            }
+            runs.cancel(tp);
+            backlog.removeIf(pending -> pending.tp().equals(tp));
+            outbox.forget(tp);
+            flow.forget(tp);
+        }
+    }
+
+    private void abandonAll() {
+        runs.cancelAll();
+        backlog.removeIf(p -> true);
+        backlogSize = 0;
+    }
+
+    private void closeQuietly() {
+        cancelledBatches.close();
+        Duration timeout = Duration.ofMillis(config.kafka().closeTimeoutMs());
+        try {
+            // a static member must say it leaves, or its partitions idle until its session times out
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(timeout));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer: {}", e.toString());
+        }
+        try {
+            producer.close(timeout);
+        } catch (RuntimeException e) {
+            LOG.warn("closing the producer: {}", e.toString());
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            drainFinished();
+            commit();
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // the committed position and the bitmap of records the previous owner finished beyond it
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                progress.put(tp, PartitionProgress.restore(committed.get(tp)));
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.llmpipeline.worker.loop;
+
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+/**
+ * The offsets of one partition that this worker took, and what may be committed. Requests finish
+ * out of order, so the committed offset (the first unfinished record) often lags records that
+ * are already finished; their results are written at once anyway, and the commit's metadata
+ * carries a bitmap of the finished offsets beyond it. A worker that takes the partition over
+ * reads the bitmap and skips those records, so no request is answered twice and no result waits
+ * for a slower request before it. Records further than {@link #MAX_SPAN} beyond the committed
+ * offset cannot be marked; their output is held until the committed offset comes near. Used from
+ * the polling thread only.
+ */
+public final class PartitionProgress {
+    /** Offsets the bitmap can mark beyond the committed offset: 2,500 bytes, under Kafka's 4 KiB metadata limit in Base64. */
+    public static final int MAX_SPAN = 20_000;
+    private static final String PREFIX = "done-v1:";
+
+    private final ArrayDeque<Long> pending = new ArrayDeque<>();
+    private final TreeSet<Long> finishedAhead = new TreeSet<>();
+    private final Set<Long> doneBefore = new HashSet<>();
+    private long next = -1;
+    private boolean dirty;
+    private boolean revoked;
+
+    /** Starts from a committed position, remembering what a previous owner finished beyond it. */
+    public static PartitionProgress restore(OffsetAndMetadata committed) {
+        PartitionProgress p = new PartitionProgress();
+        if (committed != null) {
+            p.next = committed.offset();
+            p.doneBefore.addAll(decode(committed.offset(), committed.metadata()));
+        }
+        return p;
+    }
+
+    /** Whether a previous owner already finished (and wrote the output of) this record. */
+    public boolean doneBefore(long offset) {
+        return doneBefore.remove(offset);
+    }
+
+    /** A record was taken, in offset order. */
+    public void taken(long offset) {
+        pending.addLast(offset);
+    }
+
+    /** Its work is finished and its output is in the outbox. */
+    public void finished(long offset) {
+        finishedAhead.add(offset);
+        while (!pending.isEmpty() && finishedAhead.remove(pending.peekFirst())) {
+            next = pending.pollFirst() + 1;
+        }
+        dirty = true;
+    }
+
+    /** The next offset to read after a restart: the first record not finished. */
+    public long committable() {
+        return pending.isEmpty() ? next : pending.peekFirst();
+    }
+
+    /** Whether the output of a finished record may be written now (the commit can mark it). */
+    public boolean covers(long offset) {
+        long base = committable();
+        return base >= 0 && offset < base + MAX_SPAN;
+    }
+
+    /** The offset and bitmap to commit, or null when nothing changed since the last commit. */
+    public OffsetAndMetadata toCommit() {
+        long base = committable();
+        if (!dirty || base < 0) {
+            return null;
+        }
+        return new OffsetAndMetadata(base, encode(base));
+    }
+
+    public void committed() {
+        dirty = false;
+    }
+
+    /** Records taken and not yet finished. */
+    public int open() {
+        return pending.size() - finishedAhead.size();
+    }
+
+    public void revoke() {
+        revoked = true;
+    }
+
+    public boolean revoked() {
+        return revoked;
+    }
+
+    String encode(long base) {
+        BitSet bits = new BitSet();
+        for (long offset : finishedAhead) {
+            long i = offset - base;
+            if (i >= 0 && i < MAX_SPAN) {
+                bits.set((int) i);
+            }
+        }
+        return bits.isEmpty() ? "" : PREFIX + Base64.getEncoder().encodeToString(bits.toByteArray());
+    }
+
+    static Set<Long> decode(long base, String metadata) {
+        Set<Long> out = new HashSet<>();
+        if (metadata == null || !metadata.startsWith(PREFIX)) {
+            return out;
+        }
+        BitSet bits = BitSet.valueOf(Base64.getDecoder().decode(metadata.substring(PREFIX.length())));
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+            out.add(base + i);
+        }
+        return out;
+    }
+}

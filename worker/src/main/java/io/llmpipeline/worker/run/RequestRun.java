@@ -1,0 +1,345 @@
+package io.llmpipeline.worker.run;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.llmpipeline.catalog.CostLabels;
+import io.llmpipeline.schemas.ErrorKind;
+import io.llmpipeline.schemas.InvocationOutcome;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.worker.guard.FailurePolicy;
+import io.llmpipeline.worker.guard.FailurePolicy.Verdict;
+import io.llmpipeline.worker.provider.AttemptOutcome;
+import io.llmpipeline.worker.provider.AttemptOutcome.Answered;
+import io.llmpipeline.worker.provider.AttemptOutcome.Failed;
+import io.llmpipeline.worker.provider.HttpCall;
+import io.llmpipeline.worker.provider.ProviderCall;
+import io.llmpipeline.worker.provider.RawResponse;
+import io.llmpipeline.worker.provider.TransportException;
+import io.llmpipeline.worker.run.Candidate.Standing;
+import io.llmpipeline.worker.run.Candidates.Choice;
+
+/**
+ * One request, from its assignment to its report, as a small state machine: choose a candidate
+ * ({@link Candidates}), reserve its rate-limit room, wait for a call slot, call it, and on failure
+ * do what {@link FailurePolicy} says (retry, fail over, fail), all within the request's deadline.
+ * Every step is a callback or a task on the injected {@link Scheduler}; a waiting request holds
+ * no thread. Steps of one run never overlap, so its state needs no locks. What it did is kept by
+ * its {@link AttemptLog}.
+ *
+ * <p>Streams: when a stream breaks after part of the answer arrived, the partial answer is
+ * discarded (never spliced with another attempt's), the attempt is recorded as INTERRUPTED and
+ * billed, and the request starts over as for any transient failure; the result's metadata
+ * counts the discarded attempts ({@value #DISCARDED_PARTIALS}).
+ */
+public final class RequestRun {
+    public static final String DISCARDED_PARTIALS = "worker.discarded_partial_attempts";
+    public static final String WORKER_ID = "worker.id";
+    /** The smallest pause before looking again at a model that refused a call. */
+    static final long MIN_RECHECK_MS = 50;
+
+    private final LlmAssignment assignment;
+    private final LlmRequest request;
+    private final RunContext ctx;
+    private final long deadlineMs;
+    private final Candidates candidates;
+    private final AttemptLog log;
+    private final CompletableFuture<RunReport> done = new CompletableFuture<>();
+    private volatile boolean cancelled;
+    private int rounds;
+    private boolean truncationRedispatched;
+    private Failed lastFailure;
+    private Candidate lastTried;
+
+    public RequestRun(LlmAssignment assignment, RunContext ctx) {
+        this.assignment = assignment;
+        this.request = assignment.getRequest();
+        this.ctx = ctx;
+        this.deadlineMs = deadline(request, ctx);
+        this.candidates = new Candidates(assignment, ctx);
+        this.log = new AttemptLog(assignment, ctx.workerId(), ctx.clock(),
+                CostLabels.select(ctx.catalog(), request.getMetadata()));
+    }
+
+    private static long deadline(LlmRequest request, RunContext ctx) {
+        if (request.getDeadlineEpochMs() != null) {
+            return request.getDeadlineEpochMs();
+        }
+        long from = request.getSubmittedAtMs() > 0 ? request.getSubmittedAtMs() : ctx.clock().millis();
+        return from + ctx.catalog().config().worker().defaultDeadlineMs();
+    }
+
+    /**
+     * Starts the run: the one place where a request is checked before any work begins. The
+     * future completes with the report, or is cancelled by {@link #cancel()}.
+     */
+    public CompletableFuture<RunReport> start() {
+        if (candidates.isEmpty()) {
+            fail(ErrorKind.UNAVAILABLE, "no model of the assignment is in this worker's catalog: " + candidates.unknown(), null);
+        } else {
+            step();
+        }
+        return done;
+    }
+
+    /**
+     * Ends the run at once with this error and no provider call (its batch was cancelled): one
+     * REJECTED unbilled event releases its budget reservation, as for any request that never ran.
+     */
+    public CompletableFuture<RunReport> refuse(ErrorKind kind, String message) {
+        fail(kind, message, null);
+        return done;
+    }
+
+    /** Abandons the run (its partition moved to another worker): nothing more is sent or reported. */
+    public void cancel() {
+        cancelled = true;
+        done.cancel(false);
+    }
+
+    public LlmAssignment assignment() {
+        return assignment;
+    }
+
+    private long now() {
+        return ctx.clock().millis();
+    }
+
+    private boolean over() {
+        return cancelled || done.isDone();
+    }
+
+    private void step() {
+        if (over()) {
+            return;
+        }
+        long now = now();
+        if (now >= deadlineMs) {
+            fail(ErrorKind.DEADLINE_EXCEEDED, deadlineMessage(), null);
+            return;
+        }
+        switch (candidates.choose(now)) {
+            case Choice.Try(Candidate pick) -> {
+                if (lastTried != null && lastTried != pick) {
+                    ctx.metrics().failedOver();
+                }
+                reserve(pick);
+            }
+            case Choice.WaitUntil(long atMs) -> later(atMs - now);
+            case Choice.NoneFits() -> fail(ErrorKind.CONTEXT_OVERFLOW, "no candidate can take this prompt"
+                    + (lastFailure == null ? "" : "; last: " + lastFailure.message()),
+                    lastFailure == null ? null : lastFailure.httpStatus());
+            // every candidate used up its attempts: wait, then go round again from the first one
+            case Choice.NewRound(Candidate first) -> later(first.guard.backoff(++rounds, null).toMillis());
+        }
+    }
+
+    /** Runs {@link #step()} after {@code delayMs}, never past the deadline. */
+    private void later(long delayMs) {
+        long wait = Math.max(0, Math.min(delayMs, deadlineMs - now()));
+        ctx.scheduler().schedule(() -> guarded(this::step), wait);
+    }
+
+    /** A step run from a callback: a bug in it fails this request, never the worker. */
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            fail(ErrorKind.INTERNAL, "worker error: " + e, null);
+        }
+    }
+
+    private void reserve(Candidate c) {
+        int tokens = assignment.getEstimatedInputTokens() + c.maxTokens(request.getParams().getMaxTokens());
+        long at = c.guard.reserveRateLimit(tokens, deadlineMs);
+        long now = now();
+        if (at < 0) {
+            ctx.metrics().rateLimitWait(c.guard, deadlineMs - now);
+            fail(ErrorKind.DEADLINE_EXCEEDED, "the rate limit of " + c.key()
+                    + " would start the call after the deadline; " + deadlineMessage(), null);
+            return;
+        }
+        if (at > now) {
+            ctx.metrics().rateLimitWait(c.guard, at - now);
+            ctx.scheduler().schedule(() -> guarded(() -> admit(c)), at - now);
+        } else {
+            admit(c);
+        }
+    }
+
+    /** Waits (without a thread) for a call slot of the model, at most until the deadline. */
+    private void admit(Candidate c) {
+        AtomicBoolean settled = new AtomicBoolean();
+        AtomicReference<Scheduler.Cancellable> deadline = new AtomicReference<>();
+        c.guard.awaitCallSlot(() -> {
+            if (!settled.compareAndSet(false, true)) {
+                c.guard.releaseCallSlot(); // the request already failed at its deadline
+                return;
+            }
+            Scheduler.Cancellable timer = deadline.get();
+            if (timer != null) {
+                timer.cancel();
+            }
+            guarded(() -> withSlot(c));
+        });
+        if (!settled.get()) {
+            deadline.set(ctx.scheduler().schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    guarded(() -> fail(ErrorKind.DEADLINE_EXCEEDED, "still waiting for a free call slot of "
+                            + c.key() + " (bulkhead or trial calls); " + deadlineMessage(), null));
+                }
+            }, deadlineMs - now()));
+        }
+    }
+
+    private void withSlot(Candidate c) {
+        if (over() || now() >= deadlineMs) {
+            c.guard.releaseCallSlot();
+            step();
+            return;
+        }
+        if (!c.guard.tryStartCall()) {
+            c.guard.releaseCallSlot();
+            later(Math.max(MIN_RECHECK_MS, c.guard.availableAtMs() - now()));
+            return;
+        }
+        send(c);
+    }
+
+    private void send(Candidate c) {
+        ProviderCall call = new ProviderCall(c.ref.getProvider(), c.endpoint.config(), c.ref.getModel(), c.model,
+                request.getMessages(), request.getParams(), c.maxTokens(request.getParams().getMaxTokens()),
+                request.getPassthroughJson(), request.getParams().getStream(), assignment.getEstimatedInputTokens());
+        HttpCall http;
+        try {
+            http = c.endpoint.adapter().request(call);
+        } catch (IllegalArgumentException e) {
+            c.guard.callSaidNothing();
+            c.guard.releaseCallSlot();
+            fail(ErrorKind.INVALID_REQUEST, e.getMessage(), null);
+            return;
+        }
+        lastTried = c;
+        long startedAt = now();
+        long startNanos = ctx.nanoTime().getAsLong();
+        long timeout = Math.min(c.endpoint.config().http().responseTimeoutMs(), deadlineMs - startedAt);
+        ctx.metrics().callStarted(c.guard);
+        c.endpoint.transport().send(http, Duration.ofMillis(Math.max(1, timeout)))
+                .whenComplete((response, error) -> guarded(() -> answered(c, call, startedAt, startNanos, response, error)));
+    }
+
+    private void answered(Candidate c, ProviderCall call, long startedAt, long startNanos, RawResponse response,
+                          Throwable error) {
+        c.guard.releaseCallSlot();
+        long nanos = ctx.nanoTime().getAsLong() - startNanos;
+        AttemptOutcome outcome;
+        if (error != null) {
+            TransportException failure = TransportException.from(error);
+            outcome = Failed.of(failure.kind(), null, failure.getMessage());
+        } else {
+            outcome = c.endpoint.adapter().outcome(response, call);
+        }
+        ctx.metrics().callEnded(c.guard, outcome instanceof Failed f ? f.kind().name() : null, nanos);
+        if (cancelled) {
+            c.guard.callSaidNothing();
+            return;
+        }
+        switch (outcome) {
+            case Answered a -> onAnswer(c, call, a, startedAt, nanos);
+            case Failed f -> onFailure(c, f, startedAt, nanos);
+        }
+    }
+
+    private void onAnswer(Candidate c, ProviderCall call, Answered a, long startedAt, long nanos) {
+        c.guard.callSucceeded(nanos);
+        int threshold = c.model.contextWindow() - call.maxTokens();
+        if (a.usage().getInputTokens() >= threshold) {
+            // The provider read at least as many prompt tokens as fit: it probably cut the prompt (Ollama does so silently).
+            String why = "suspected truncation: " + c.ref.getModel() + " reported " + a.usage().getInputTokens()
+                    + " prompt tokens, at or above its context window " + c.model.contextWindow()
+                    + " minus the output reserve " + call.maxTokens();
+            log.attempt(c.ref, c.model.price(), startedAt, InvocationOutcome.INTERRUPTED, ErrorKind.CONTEXT_OVERFLOW, why,
+                    200, a.usage(), true);
+            lastFailure = Failed.of(ErrorKind.CONTEXT_OVERFLOW, 200, why);
+            c.standing = Standing.UNFIT;
+            boolean fallbackLeft = candidates.anyActive();
+            if (truncationRedispatched || !fallbackLeft) {
+                fail(ErrorKind.CONTEXT_OVERFLOW, why + (fallbackLeft ? "; already re-dispatched once" : "; no fallback left"), null);
+            } else {
+                truncationRedispatched = true;
+                step();
+            }
+            return;
+        }
+        log.attempt(c.ref, c.model.price(), startedAt, InvocationOutcome.SUCCESS, null, null, 200, a.usage(), false);
+        finish(log.succeeded(c.ref, a.text(), a.finishReason()));
+    }
+
+    private void onFailure(Candidate c, Failed f, long startedAt, long nanos) {
+        Verdict verdict = FailurePolicy.judge(f.kind(), f.httpStatus(), f.partial());
+        c.guard.callFailed(nanos, verdict, f.kind(), f.httpStatus());
+        InvocationOutcome outcome = f.partial() ? InvocationOutcome.INTERRUPTED : InvocationOutcome.FAILURE;
+        log.attempt(c.ref, c.model.price(), startedAt, outcome, f.kind(), f.message(), f.httpStatus(), f.usage(), f.partial());
+        lastFailure = f;
+        switch (verdict.action()) {
+            case FAIL_REQUEST -> fail(f.kind(), f.message(), f.httpStatus());
+            case NEXT_CANDIDATE -> {
+                c.standing = Standing.UNFIT;
+                step();
+            }
+            case FAIL_OVER -> {
+                c.guard.coolDown(f.kind() + ": " + f.message());
+                c.standing = Standing.EXHAUSTED;
+                step();
+            }
+            case RETRY -> retry(c, f, verdict);
+        }
+    }
+
+    private void retry(Candidate c, Failed f, Verdict verdict) {
+        if (verdict.discardsPartial()) {
+            log.discardedPartial();
+        }
+        if (f.kind() == ErrorKind.MALFORMED_RESPONSE) {
+            c.unreadableAnswers++;
+        }
+        boolean broken = f.kind() == ErrorKind.MALFORMED_RESPONSE && c.unreadableAnswers > 1;
+        if (!broken) {
+            c.failures++;
+            if (f.retryAfter() != null) {
+                c.guard.holdFor(f.retryAfter());
+            }
+        }
+        if (FailurePolicy.attemptsUsedUp(f.kind(), c.failures, c.unreadableAnswers, c.guard.maxAttempts())) {
+            c.standing = Standing.EXHAUSTED;
+            step();
+            return;
+        }
+        long now = now();
+        if (c.guard.availableAtMs() > now && candidates.otherAvailable(c, now)) {
+            // the failure opened the breaker (or a cooldown): go to a fallback now instead of backing off first
+            step();
+            return;
+        }
+        ctx.metrics().retried();
+        later(c.guard.backoff(c.failures, f.retryAfter()).toMillis());
+    }
+
+    private void fail(ErrorKind kind, String message, Integer status) {
+        finish(log.failed(kind, message, status, lastTried == null ? null : lastTried.ref));
+    }
+
+    private void finish(RunReport report) {
+        if (!over()) {
+            done.complete(report);
+        }
+    }
+
+    private String deadlineMessage() {
+        return "deadline passed after " + log.attempts() + " attempt(s); candidates: " + candidates.describe()
+                + (lastFailure == null ? "" : "; last failure: " + lastFailure.message());
+    }
+}

@@ -1,0 +1,72 @@
+package io.llmpipeline.worker.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.junit.jupiter.api.Test;
+
+class PartitionProgressTest {
+
+    @Test
+    void shouldCommitTheFirstUnfinishedOffsetAndMarkTheFinishedOnesBeyondIt() {
+        PartitionProgress p = PartitionProgress.restore(null);
+        p.taken(10);
+        p.taken(11);
+        p.taken(12);
+
+        p.finished(11);
+        OffsetAndMetadata commit = p.toCommit();
+
+        assertThat(commit.offset()).isEqualTo(10);
+        assertThat(PartitionProgress.decode(10, commit.metadata())).containsExactly(11L);
+
+        p.committed();
+        assertThat(p.toCommit()).isNull();
+        p.finished(10);
+        p.finished(12);
+        assertThat(p.toCommit().offset()).isEqualTo(13);
+        assertThat(p.toCommit().metadata()).isEmpty();
+        assertThat(p.open()).isZero();
+    }
+
+    @Test
+    void shouldSkipWhatThePreviousOwnerFinishedBeyondItsCommit() {
+        PartitionProgress before = PartitionProgress.restore(null);
+        for (long o = 100; o < 105; o++) {
+            before.taken(o);
+        }
+        before.finished(101);
+        before.finished(103);
+        OffsetAndMetadata committed = before.toCommit();
+
+        PartitionProgress after = PartitionProgress.restore(committed);
+
+        assertThat(committed.offset()).isEqualTo(100);
+        assertThat(after.doneBefore(100)).isFalse();
+        assertThat(after.doneBefore(101)).isTrue();
+        assertThat(after.doneBefore(102)).isFalse();
+        assertThat(after.doneBefore(103)).isTrue();
+    }
+
+    @Test
+    void shouldSkipOffsetGapsLeftByTransactionMarkers() {
+        PartitionProgress p = PartitionProgress.restore(null);
+        p.taken(4);
+        p.taken(6);
+        p.finished(4);
+        assertThat(p.toCommit().offset()).isEqualTo(6);
+        p.committed();
+        p.finished(6);
+        assertThat(p.toCommit().offset()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldHoldOutputBeyondWhatTheBitmapCanMark() {
+        PartitionProgress p = PartitionProgress.restore(new OffsetAndMetadata(1_000));
+        p.taken(1_000);
+
+        assertThat(p.covers(1_000 + PartitionProgress.MAX_SPAN - 1)).isTrue();
+        assertThat(p.covers(1_000 + PartitionProgress.MAX_SPAN)).isFalse();
+        assertThat(p.toCommit()).isNull();
+    }
+}
