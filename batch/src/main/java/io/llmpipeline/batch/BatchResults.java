@@ -205,4 +205,22 @@ public final class BatchResults {
         return OutputLines.NotRun.EXPIRED;
     }
 
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LINE_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** How many different custom_ids a results file holds, counted on disk: a file of millions of lines needs no heap for it. */
+    public static long distinctCustomIds(Path resultsFile) {
+        long distinct = 0;
+        try (java.io.BufferedReader in = Files.newBufferedReader(resultsFile, StandardCharsets.UTF_8);
+             DiskSet seen = DiskSet.temporary("distinct-custom-ids")) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (seen.putIfAbsent(LINE_JSON.readTree(line).path("custom_id").asText(), new byte[0]) == null) {
+                    distinct++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resultsFile, e);
+        }
+        return distinct;
+    }
 }

@@ -102,6 +102,11 @@ public final class Batches implements AutoCloseable {
     }
 
     /** The one-line summary the CLI prints last. */
+    /** Whether a batch in this status will change no more (completed, failed, expired, cancelled). */
+    public static boolean isFinished(io.llmpipeline.schemas.BatchStatus status) {
+        return BatchFold.terminal(status);
+    }
+
     public static String summaryLine(BatchState s) {
         return "batch: id=" + s.getBatchId() + " status=" + s.getStatus().name().toLowerCase(java.util.Locale.ROOT)
                 + " total=" + s.getTotal() + " completed=" + s.getCompleted() + " failed=" + s.getFailed()

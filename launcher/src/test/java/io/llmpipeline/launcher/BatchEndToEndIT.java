@@ -117,6 +117,7 @@ class BatchEndToEndIT {
         assertThat(pipeline.simulator().stats().totalCalls()).isEqualTo(9_995);
         List<LlmResult> results = resultsOf(ran.batchId());
         assertThat(done.getCostMicros()).isPositive().isEqualTo(results.stream().mapToLong(LlmResult::getCostMicros).sum());
+        assertThat(reportedSpendOf(ran.batchId())).as("cost reports by the batch_id label").isEqualTo(done.getCostMicros());
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.jsonl");
         BatchResults.Summary summary = batches.results(ran.batchId(), out, err, null);
@@ -321,4 +322,19 @@ class BatchEndToEndIT {
                 + "\"messages\": [{\"role\": \"user\", \"content\": \"" + prompt + "\"}]}}";
     }
 
+
+    /** What the cost reports (./pipeline costs, over the invocation events) say the batch spent. */
+    private static long reportedSpendOf(String batchId) {
+        CostsCommand costs = new CostsCommand();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        costs.out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        int exit = new picocli.CommandLine(costs).setCaseInsensitiveEnumValuesAllowed(true).execute("--bootstrap",
+                pipeline.bootstrapServers(), "--name-prefix", prefix, "--by", "label:batch_id", "--since", "7d", "--format", "csv");
+        List<String> csv = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertThat(exit).as(String.join("\n", csv)).isZero();
+        List<String> header = List.of(csv.getFirst().split(","));
+        return csv.subList(1, csv.size() - 1).stream().map(line -> line.split(","))
+                .filter(row -> row[header.indexOf("label:batch_id")].equals(batchId))
+                .mapToLong(row -> Long.parseLong(row[header.indexOf("spend_micros")])).sum();
+    }
 }

@@ -1,6 +1,5 @@
 package io.llmpipeline.launcher.batch;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.llmpipeline.batch.BatchResults;
 import io.llmpipeline.batch.Batches;
-import io.llmpipeline.batch.internals.DiskSet;
 import io.llmpipeline.client.LlmClient;
 import io.llmpipeline.launcher.LocalPipeline;
 import io.llmpipeline.schemas.BatchState;
@@ -32,7 +29,6 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Batch benchmark through the local pipeline; the last line is key=value pairs.")
 public final class BatchBenchCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--lines", defaultValue = "100000", description = "Lines of the measured batch (default: ${DEFAULT-VALUE}).")
     int lines;
@@ -182,18 +178,11 @@ public final class BatchBenchCommand implements Callable<Integer> {
         Path out = dir.resolve(id + ".out.jsonl");
         Path err = dir.resolve(id + ".err.jsonl");
         BatchResults.Summary summary = batches.results(id, out, err, null);
-        long count = 0;
-        long distinct = 0;
-        try (BufferedReader in = Files.newBufferedReader(out, StandardCharsets.UTF_8);
-             DiskSet seen = DiskSet.temporary("bench-check")) {
-            for (String line; (line = in.readLine()) != null; ) {
-                count++;
-                if (seen.putIfAbsent(JSON.readTree(line).path("custom_id").asText(), new byte[0]) == null) {
-                    distinct++;
-                }
-            }
+        long count;
+        try (java.util.stream.Stream<String> lines = Files.lines(out, StandardCharsets.UTF_8)) {
+            count = lines.count();
         }
-        return new Check(count, distinct, summary.pending());
+        return new Check(count, BatchResults.distinctCustomIds(out), summary.pending());
     }
 
     private static String awaitBatch(Batches batches, Path input) throws InterruptedException {

@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.llmpipeline.batch.Batches;
-import io.llmpipeline.batch.internals.BatchFold;
 import io.llmpipeline.schemas.BatchState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +37,7 @@ final class BatchStatusCommand implements Callable<Integer> {
                     state = batches.await(batchId, s -> {
                         bar.update(s.getStatus().name().toLowerCase(java.util.Locale.ROOT),
                                 s.getCompleted() + s.getFailed() + s.getCancelled() + s.getExpired(), s.getTotal());
-                        return BatchFold.terminal(s.getStatus());
+                        return Batches.isFinished(s.getStatus());
                     }, Duration.ofSeconds(timeoutSeconds));
                 }
             }
@@ -51,7 +50,7 @@ final class BatchStatusCommand implements Callable<Integer> {
                 System.out.println("invalid_lines=" + s.getInvalid() + " end_reason=" + s.getEndReason() + " not_sent=" + s.getNotSent());
             }
             System.out.println(Batches.summaryLine(s));
-            return await && !BatchFold.terminal(s.getStatus()) ? 1 : 0;
+            return await && !Batches.isFinished(s.getStatus()) ? 1 : 0;
         }
     }
 }
