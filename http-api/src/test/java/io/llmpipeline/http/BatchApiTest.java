@@ -42,8 +42,8 @@ import io.llmpipeline.sim.FaultScript;
 @ExtendWith(SharedPipeline.class)
 class BatchApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Scripted slow for the cancel test only; no other test uses it. */
-    private static final String SLOW_MODEL = "gpt-4o";
+    /** Scripted slow for the cancel test only; no other test of this module uses it. */
+    private static final String SLOW_MODEL = "gpt-3.5-turbo";
 
     static PipelineUnderTest pipeline;
     static HttpApi api;
@@ -170,6 +170,21 @@ class BatchApiTest {
         } finally {
             pipeline.sim.clearScripts();
         }
+    }
+
+    @Test
+    void shouldFailValidationListingEveryBadLineInTheBatchsErrors() throws Exception {
+        OpenAIClient acme = client(PipelineUnderTest.ACME_KEY);
+        // gpt-4o may not be pinned by the default route, so every line is bad and nothing runs
+        Batch created = create(acme, upload(acme, prompts("unpinnable.jsonl", "gpt-4o", 3)).id());
+
+        Batch failed = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> acme.batches().retrieve(created.id()), b -> Batch.Status.FAILED.equals(b.status()));
+        assertThat(failed.errors().orElseThrow().data().orElseThrow()).hasSize(3).allSatisfy(error -> {
+            assertThat(error.message()).hasValueSatisfying(m -> assertThat(m).contains("may not be pinned"));
+            assertThat(error.line()).isPresent();
+        });
+        assertThat(failed.failedAt()).isPresent();
     }
 
     @Test
