@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.llmpipeline.batch.BatchTracker;
 import io.llmpipeline.catalog.ApiKeyConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogLoader;
@@ -41,6 +42,8 @@ final class PipelineUnderTest implements AutoCloseable {
 
     final Catalog catalog;
     final String bootstrap;
+    final ProviderSimulator sim;
+    private final java.nio.file.Path filesDir = Files.createTempDirectory("http-api-files-");
     private final List<AutoCloseable> started = new ArrayList<>();
 
     /**
@@ -61,7 +64,7 @@ final class PipelineUnderTest implements AutoCloseable {
 
     private PipelineUnderTest(String name) throws Exception {
         bootstrap = KafkaFixture.shared().bootstrapServers();
-        ProviderSimulator sim = track(ProviderSimulator.start(0));
+        sim = track(ProviderSimulator.start(0));
         Catalog loaded = CatalogLoader.loadResource(CatalogLoader.DEFAULT_RESOURCE,
                 variable -> "LLM_SIM_URL".equals(variable) ? sim.baseUrl() : null);
         catalog = withTestTenants(loaded.withNamePrefix(KafkaFixture.uniquePrefix(name)));
@@ -69,7 +72,10 @@ final class PipelineUnderTest implements AutoCloseable {
             TopicPlan.create(admin, catalog.topics());
         }
         Router router = track(Router.start(catalog, bootstrap, Files.createTempDirectory("http-api-router-"), Map.of()));
+        // the batch endpoints read batch states the tracker publishes, as in LocalPipeline
+        BatchTracker tracker = track(BatchTracker.start(catalog, bootstrap, Files.createTempDirectory("http-api-batch-tracker-"), Map.of()));
         await().atMost(Duration.ofSeconds(90)).until(() -> router.streams().state() == KafkaStreams.State.RUNNING);
+        tracker.awaitRunning(Duration.ofSeconds(90));
         track(Worker.start(catalog, bootstrap, "worker-0"));
     }
 
@@ -85,7 +91,7 @@ final class PipelineUnderTest implements AutoCloseable {
     }
 
     HttpApi startApi(HttpApiOptions options) {
-        return track(HttpApi.start(catalog, bootstrap, options.withEnv(name -> "ACME_CALLBACK_SECRET".equals(name) ? ACME_SECRET : null)));
+        return track(HttpApi.start(catalog, bootstrap, options.withFilesDir(filesDir).withEnv(name -> "ACME_CALLBACK_SECRET".equals(name) ? ACME_SECRET : null)));
     }
 
     private <T extends AutoCloseable> T track(T component) {

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class ApiHandler extends Handler.Abstract {
     static final String CHAT = "/v1/chat/completions";
     static final String MESSAGES = "/v1/messages";
     static final String REQUESTS = "/v1/requests";
+    static final String FILES = "/v1/files";
+    static final String BATCHES = "/v1/batches";
 
     private final Catalog catalog;
     private final ApiKeys keys;
@@ -46,9 +49,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final Duration resultTimeout;
     private final ApiFormat openAi;
     private final ApiFormat anthropic;
+    private final FileUpload uploads;
+    private final OpenAiBatches batches;
 
     ApiHandler(Catalog catalog, ApiKeys keys, Submissions submissions, AsyncRequests async, Readiness readiness,
-               ApiMetrics metrics, Executor completions, Duration resultTimeout, ApiFormat openAi, ApiFormat anthropic) {
+               ApiMetrics metrics, Executor completions, Duration resultTimeout, ApiFormat openAi, ApiFormat anthropic,
+               FileUpload uploads, OpenAiBatches batches) {
         this.catalog = catalog;
         this.keys = keys;
         this.submissions = submissions;
@@ -59,6 +65,8 @@ public final class ApiHandler extends Handler.Abstract {
         this.resultTimeout = resultTimeout;
         this.openAi = openAi;
         this.anthropic = anthropic;
+        this.uploads = uploads;
+        this.batches = batches;
     }
 
     @Override
@@ -103,6 +111,39 @@ public final class ApiHandler extends Handler.Abstract {
             String id = path.substring(REQUESTS.length() + 1);
             Optional<ObjectNode> status = async.find(id, caller.tenant());
             exchange.json(200, status.orElseThrow(() -> ApiError.notFound("no request '" + id + "'")));
+        } else if (path.equals(FILES) || path.startsWith(FILES + "/") || path.equals(BATCHES) || path.startsWith(BATCHES + "/")) {
+            batchApi(request, method, path, caller.tenant(), exchange);
+        } else {
+            throw ApiError.notFound("no route " + method + " " + path);
+        }
+    }
+
+    private void batchApi(Request request, String method, String path, String tenant, Exchange exchange) {
+        String[] segments = path.substring(4).split("/", -1); // after "/v1/"
+        boolean post = HttpMethod.POST.is(method);
+        boolean get = HttpMethod.GET.is(method);
+        if (post && path.equals(FILES)) {
+            exchange.json(200, uploads.accept(tenant, request));
+        } else if (get && segments[0].equals("files") && segments.length == 2) {
+            exchange.json(200, batches.file(tenant, segments[1]).orElseThrow(() -> ApiError.notFound("no file '" + segments[1] + "'")));
+        } else if (get && segments[0].equals("files") && segments.length == 3 && segments[2].equals("content")) {
+            exchange.file(batches.content(tenant, segments[1]));
+        } else if (post && path.equals(BATCHES)) {
+            exchange.json(200, batches.create(tenant, body(request)));
+        } else if (get && path.equals(BATCHES)) {
+            Fields query = Request.extractQueryParameters(request);
+            String limit = query.getValue("limit");
+            Integer pageSize;
+            try {
+                pageSize = limit == null ? null : Integer.valueOf(limit);
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid("limit", "'limit' must be an integer, not '" + limit + "'");
+            }
+            exchange.json(200, batches.list(tenant, pageSize, query.getValue("after")));
+        } else if (get && segments[0].equals("batches") && segments.length == 2) {
+            exchange.json(200, batches.get(tenant, segments[1]));
+        } else if (post && segments[0].equals("batches") && segments.length == 3 && segments[2].equals("cancel")) {
+            exchange.json(200, batches.cancel(tenant, segments[1]));
         } else {
             throw ApiError.notFound("no route " + method + " " + path);
         }
@@ -178,8 +219,14 @@ public final class ApiHandler extends Handler.Abstract {
         if (path.startsWith(REQUESTS + "/")) {
             return REQUESTS + "/{id}";
         }
+        if (path.startsWith(FILES + "/")) {
+            return path.endsWith("/content") ? FILES + "/{id}/content" : FILES + "/{id}";
+        }
+        if (path.startsWith(BATCHES + "/")) {
+            return path.endsWith("/cancel") ? BATCHES + "/{id}/cancel" : BATCHES + "/{id}";
+        }
         return switch (path) {
-            case CHAT, MESSAGES, REQUESTS, "/healthz", "/readyz", "/metrics" -> path;
+            case CHAT, MESSAGES, REQUESTS, FILES, BATCHES, "/healthz", "/readyz", "/metrics" -> path;
             default -> "other";
         };
     }
@@ -219,6 +266,21 @@ public final class ApiHandler extends Handler.Abstract {
                 headers.put("x-should-retry", "false"); // OpenAI and Anthropic SDKs otherwise retry 429 and 5xx
             }
             json(error.status(), format.error(error));
+        }
+
+        /** Streams a stored file: handlers run on virtual threads, so a blocking copy holds no platform thread. */
+        void file(java.nio.file.Path path) {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/jsonl");
+            try (java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+                java.nio.file.Files.copy(path, out);
+            } catch (java.io.IOException e) {
+                metrics.answered(endpoint, 500, Duration.ofNanos(System.nanoTime() - startedNanos));
+                callback.failed(e);
+                return;
+            }
+            metrics.answered(endpoint, 200, Duration.ofNanos(System.nanoTime() - startedNanos));
+            callback.succeeded();
         }
 
         void text(int status, String contentType, String body) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import io.llmpipeline.batch.Batches;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.client.LlmClient;
 import io.llmpipeline.http.HttpApiOptions;
@@ -18,6 +19,8 @@ public final class ApiParts implements AutoCloseable {
     private final Readiness readiness;
     private final ApiMetrics metrics = new ApiMetrics();
     private final ApiHandler handler;
+    private final Batches batchJobs;
+    private final OpenAiBatches batches;
 
     public ApiParts(Catalog catalog, String bootstrapServers, HttpApiOptions options, RetryScheduler scheduler, Executor completions) {
         this.client = LlmClient.connect(catalog, bootstrapServers);
@@ -43,8 +46,12 @@ public final class ApiParts implements AutoCloseable {
         CallbackSender callbacks = new CallbackSender(scheduler, options.callbackAttempts(), options.callbackFirstBackoff(), metrics);
         AsyncRequests async = new AsyncRequests(catalog, submissions,
                 Map.of(ApiHandler.CHAT, openAi, ApiHandler.MESSAGES, anthropic), secrets, callbacks, asyncWait);
+        FileStore files = new FileStore(options.filesDir().resolve("tenants"));
+        this.batchJobs = Batches.connect(catalog, bootstrapServers);
+        this.batches = new OpenAiBatches(batchJobs, files);
         this.handler = new ApiHandler(catalog, new ApiKeys(catalog, options.clock()), submissions, async, readiness, metrics,
-                completions, options.resultTimeout(), openAi, anthropic);
+                completions, options.resultTimeout(), openAi, anthropic, new FileUpload(files, options.filesDir().resolve("uploading")),
+                batches);
     }
 
     public ApiHandler handler() {
@@ -66,5 +73,7 @@ public final class ApiParts implements AutoCloseable {
         client.close();
         lookup.close();
         readiness.close();
+        batches.close();
+        batchJobs.close();
     }
 }
