@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.llmpipeline.batch.internals.BatchFold;
+import io.llmpipeline.batch.Batches;
 import io.llmpipeline.schemas.BatchState;
 import io.llmpipeline.schemas.BatchStatus;
 
@@ -52,7 +52,7 @@ final class BatchFiles {
         } else {
             batch.putNull("errors");
         }
-        boolean ended = submitError != null || state != null && BatchFold.terminal(state.getStatus());
+        boolean ended = submitError != null || state != null && Batches.isFinished(state.getStatus());
         boolean hasOutput = state != null && ended && state.getCompleted() > 0;
         boolean hasErrors = state != null && ended && state.getCompleted() < state.getTotal() + state.getInvalid();
         batch.put("output_file_id", hasOutput ? outputId(id) : null);

@@ -29,7 +29,6 @@ import io.llmpipeline.batch.BatchResults;
 import io.llmpipeline.batch.Batches;
 import io.llmpipeline.batch.SubmitOptions;
 import io.llmpipeline.batch.SubmitResult;
-import io.llmpipeline.batch.internals.BatchFold;
 import io.llmpipeline.schemas.BatchState;
 
 /**
@@ -109,7 +108,7 @@ final class OpenAiBatches implements AutoCloseable {
     ObjectNode cancel(String tenant, String id) {
         ObjectNode record = record(tenant, id);
         Optional<BatchState> state = batches.status(id);
-        if (record.has("submit_error") || state.map(s -> BatchFold.terminal(s.getStatus())).orElse(false)) {
+        if (record.has("submit_error") || state.map(s -> Batches.isFinished(s.getStatus())).orElse(false)) {
             throw new ApiError(409, "invalid_request_error", "batch_not_cancellable", null, null, false,
                     "batch '" + id + "' has already ended");
         }
@@ -181,7 +180,7 @@ final class OpenAiBatches implements AutoCloseable {
             return Optional.empty();
         }
         Optional<BatchState> state = batches.status(batchId);
-        if (state.isEmpty() || !BatchFold.terminal(state.get().getStatus())) {
+        if (state.isEmpty() || !Batches.isFinished(state.get().getStatus())) {
             return Optional.empty();
         }
         assemble(tenant, batchId, state.get());
