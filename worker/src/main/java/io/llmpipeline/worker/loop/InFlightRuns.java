@@ -6,7 +6,7 @@ import java.util.Queue;
 
 import org.apache.kafka.common.TopicPartition;
 
-import io.llmpipeline.schemas.ErrorKind;
+import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.worker.batch.CancelledBatches;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.run.RequestRun;
@@ -37,15 +37,14 @@ final class InFlightRuns {
         this.finished = finished;
     }
 
-    /** Starts the run of one assignment; a request of a cancelled batch ends at once, with no call. */
+    /** Starts the run of one assignment; a request of a cancelled batch ends before its next call. */
     void start(Pending pending) {
-        RequestRun run = new RequestRun(pending.assignment(), ctx);
+        LlmRequest request = pending.assignment().getRequest();
+        RequestRun run = new RequestRun(pending.assignment(), ctx, () -> cancelledBatches.refusal(request));
         byPartition.computeIfAbsent(pending.tp(), k -> new HashMap<>()).put(pending.offset(), run);
         count++;
         metrics.requestStarted();
-        String refusal = cancelledBatches.refusal(pending.assignment().getRequest());
-        (refusal == null ? run.start() : run.refuse(ErrorKind.CANCELLED, refusal))
-                .whenComplete((report, error) -> finished.add(new Finished(pending, report, error)));
+        run.start().whenComplete((report, error) -> finished.add(new Finished(pending, report, error)));
     }
 
     /** A finished run was taken off the queue. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.llmpipeline.catalog.CostLabels;
 import io.llmpipeline.schemas.ErrorKind;
@@ -47,6 +48,7 @@ public final class RequestRun {
     private final long deadlineMs;
     private final Candidates candidates;
     private final AttemptLog log;
+    private final Supplier<String> stopReason;
     private final CompletableFuture<RunReport> done = new CompletableFuture<>();
     private volatile boolean cancelled;
     private int rounds;
@@ -55,7 +57,17 @@ public final class RequestRun {
     private Candidate lastTried;
 
     public RequestRun(LlmAssignment assignment, RunContext ctx) {
+        this(assignment, ctx, () -> null);
+    }
+
+    /**
+     * @param stopReason asked before every call the run would make: non-null (its batch was
+     *                   cancelled) ends the run with that message and no further call, so a request
+     *                   waiting for a slot, a rate-limit turn or a retry never calls after a cancel
+     */
+    public RequestRun(LlmAssignment assignment, RunContext ctx, Supplier<String> stopReason) {
         this.assignment = assignment;
+        this.stopReason = stopReason;
         this.request = assignment.getRequest();
         this.ctx = ctx;
         this.deadlineMs = deadline(request, ctx);
@@ -85,15 +97,6 @@ public final class RequestRun {
         return done;
     }
 
-    /**
-     * Ends the run at once with this error and no provider call (its batch was cancelled): one
-     * REJECTED unbilled event releases its budget reservation, as for any request that never ran.
-     */
-    public CompletableFuture<RunReport> refuse(ErrorKind kind, String message) {
-        fail(kind, message, null);
-        return done;
-    }
-
     /** Abandons the run (its partition moved to another worker): nothing more is sent or reported. */
     public void cancel() {
         cancelled = true;
@@ -114,6 +117,9 @@ public final class RequestRun {
 
     private void step() {
         if (over()) {
+            return;
+        }
+        if (stopped()) {
             return;
         }
         long now = now();
@@ -137,7 +143,21 @@ public final class RequestRun {
         }
     }
 
-    /** Runs {@link #step()} after {@code delayMs}, never past the deadline. */
+    /**
+     * Ends the run with no further call when its batch was cancelled: a CANCELLED result whose
+     * unbilled end releases the budget reservation, as for any request that never ran; attempts
+     * already made stay billed.
+     */
+    private boolean stopped() {
+        String reason = stopReason.get();
+        if (reason == null) {
+            return false;
+        }
+        fail(ErrorKind.CANCELLED, reason, null);
+        return true;
+    }
+
+        /** Runs {@link #step()} after {@code delayMs}, never past the deadline. */
     private void later(long delayMs) {
         long wait = Math.max(0, Math.min(delayMs, deadlineMs - now()));
         ctx.scheduler().schedule(() -> guarded(this::step), wait);
@@ -199,6 +219,10 @@ public final class RequestRun {
         if (over() || now() >= deadlineMs) {
             c.guard.releaseCallSlot();
             step();
+            return;
+        }
+        if (stopped()) {
+            c.guard.releaseCallSlot();
             return;
         }
         if (!c.guard.tryStartCall()) {

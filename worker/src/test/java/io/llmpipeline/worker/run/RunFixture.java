@@ -56,4 +56,8 @@ final class RunFixture {
     CompletableFuture<RunReport> start(LlmAssignment assignment) {
         return new RequestRun(assignment, ctx).start();
     }
+
+    CompletableFuture<RunReport> start(LlmAssignment assignment, java.util.function.Supplier<String> stopReason) {
+        return new RequestRun(assignment, ctx, stopReason).start();
+    }
 }
