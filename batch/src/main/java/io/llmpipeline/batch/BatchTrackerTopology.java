@@ -43,6 +43,13 @@ public final class BatchTrackerTopology {
     public static final String COUNTED = "batch-counted";
     /** A state is published at most this often while only counts change; status changes go out at once. */
     public static final Duration PUBLISH_EVERY = Duration.ofMillis(250);
+    /**
+     * How long a finished batch keeps the set of its requests already counted. A million-line batch
+     * holds a million keys; kept forever they would grow the store with every batch. Past this, a
+     * late result (a replay to a submitter resumed a day later) adds its cost, never a count.
+     */
+    public static final Duration COUNTED_RETENTION = Duration.ofHours(24);
+    static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
 
     private BatchTrackerTopology() {
     }
@@ -141,6 +148,33 @@ public final class BatchTrackerTopology {
                 });
             }
             context.schedule(PUBLISH_EVERY, PunctuationType.WALL_CLOCK_TIME, this::tick);
+            context.schedule(PRUNE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::prune);
+        }
+
+        private static boolean talliesPruned(BatchState state, long now) {
+            Long finished = state.getFinishedAtMs();
+            return BatchFold.terminal(state.getStatus()) && finished != null
+                    && now - finished >= COUNTED_RETENTION.toMillis();
+        }
+
+        /** Drops the per-request tally of batches finished more than {@link #COUNTED_RETENTION} ago. */
+        private void prune(long now) {
+            java.util.List<String> expired = new java.util.ArrayList<>();
+            try (KeyValueIterator<String, BatchState> it = states.all()) {
+                it.forEachRemaining(kv -> {
+                    if (talliesPruned(kv.value, now)) {
+                        expired.add(kv.key);
+                    }
+                });
+            }
+            for (String batchId : expired) {
+                java.util.List<String> keys = new java.util.ArrayList<>();
+                // request ids are "<batch id>/<custom id>" (BatchIds.requestId)
+                try (KeyValueIterator<String, Short> it = counted.prefixScan(batchId + "/", Serdes.String().serializer())) {
+                    it.forEachRemaining(kv -> keys.add(kv.key));
+                }
+                keys.forEach(counted::delete);
+            }
         }
 
         @Override
@@ -154,7 +188,8 @@ public final class BatchTrackerTopology {
                 if (before == null) {
                     return; // a result of a batch whose submitter never announced it
                 }
-                boolean first = counted.putIfAbsent(event.getRequestId(), (short) event.getOutcome().ordinal()) == null;
+                boolean first = !talliesPruned(before, now)
+                        && counted.putIfAbsent(event.getRequestId(), (short) event.getOutcome().ordinal()) == null;
                 after = first ? BatchFold.apply(before, event, now) : BatchFold.addCostOnly(before, event, now);
             } else {
                 after = BatchFold.apply(before, event, now);

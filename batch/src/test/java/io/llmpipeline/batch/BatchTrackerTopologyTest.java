@@ -13,6 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,31 @@ class BatchTrackerTopologyTest {
         assertThat(end.getCostMicros()).isEqualTo(200);
         assertThat(end.getInputTokens()).isEqualTo(20); // the replay's usage is the original's: not billed again
         assertThat(end.getOutputTokens()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldDropAFinishedBatchsTallyAfterItsRetentionAndCountNoLateResultTwice() {
+        open("b9", 2, T0 + 3_600_000);
+        results.pipeInput("b9/a", Codecs.RESULT.encode(ok("b9", "a", 100)));
+        results.pipeInput("b9/b", Codecs.RESULT.encode(ok("b9", "b", 100)));
+        open("b10", 5, T0 + 172_800_000); // still running: its tally stays
+        results.pipeInput("b10/a", Codecs.RESULT.encode(ok("b10", "a", 100)));
+        assertThat(state("b9").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        KeyValueStore<String, Short> counted = driver.getKeyValueStore(BatchTrackerTopology.COUNTED);
+
+        driver.advanceWallClockTime(BatchTrackerTopology.COUNTED_RETENTION.minus(BatchTrackerTopology.PRUNE_EVERY));
+        assertThat(counted.get("b9/a")).as("kept within the retention").isNotNull();
+        driver.advanceWallClockTime(BatchTrackerTopology.PRUNE_EVERY);
+        assertThat(counted.get("b9/a")).isNull();
+        assertThat(counted.get("b9/b")).isNull();
+        assertThat(counted.get("b10/a")).isNotNull();
+
+        results.pipeInput("b9/a", Codecs.RESULT.encode(ok("b9", "a", 7))); // a replay a day later
+        driver.advanceWallClockTime(BatchTrackerTopology.PUBLISH_EVERY);
+        BatchState late = state("b9");
+        assertThat(late.getCompleted()).as("not counted again").isEqualTo(2);
+        assertThat(late.getCostMicros()).isEqualTo(207);
+        assertThat(counted.get("b9/a")).isNull();
     }
 
     @Test
