@@ -97,13 +97,23 @@ public final class BatchSubmitter {
             BatchState state = watch.get(batchId).orElseThrow(() -> new IllegalArgumentException(
                     "no batch " + batchId + " on " + catalog.topics().batches()));
             Path input = file != null ? file : Path.of(state.getInputFile());
-            SubmitOptions same = options.withBatchId(batchId).withTaskType(state.getTaskType())
+            // The tenant is part of the router's idempotency key: a line resumed under another tenant
+            // than the one it was first sent as would be called, and billed, a second time.
+            SubmitOptions same = options.withTenant(tenantOf(state)).withBatchId(batchId).withTaskType(state.getTaskType())
                     .withPriority(state.getPriority()).withMaxCostMicros(state.getMaxCostMicros());
             BatchFile batchFile = BatchFile.open(input.toAbsolutePath(), InputFormat.ofWireName(state.getInputFormat()), catalog, same);
             try (Run run = new Run(batchId, batchFile, same, watch, progress)) {
                 return run.continueFrom(state);
             }
         }
+    }
+
+    private static String tenantOf(BatchState state) {
+        String tenant = state.getTenantId();
+        if (tenant == null || tenant.isEmpty()) {
+            throw new IllegalStateException("batch " + state.getBatchId() + " has no tenant on record; resume it with the same submit command");
+        }
+        return tenant;
     }
 
     private static String derivedId(BatchFile file, SubmitOptions o) {

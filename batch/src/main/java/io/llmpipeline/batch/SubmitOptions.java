@@ -49,6 +49,10 @@ public record SubmitOptions(String tenant, String taskType, Priority priority, b
         return new SubmitOptions(tenant, null, null, false, null, null, 2_000, null, null, 0);
     }
 
+    public SubmitOptions withTenant(String t) {
+        return new SubmitOptions(t, taskType, priority, skipInvalid, completionWindow, maxCostMicros, maxOutstanding, batchId, errorsFile, abortAfterLines);
+    }
+
     public SubmitOptions withTaskType(String type) {
         return new SubmitOptions(tenant, type, priority, skipInvalid, completionWindow, maxCostMicros, maxOutstanding, batchId, errorsFile, abortAfterLines);
     }

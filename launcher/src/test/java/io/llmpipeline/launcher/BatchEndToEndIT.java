@@ -210,6 +210,27 @@ class BatchEndToEndIT {
     }
 
     @Test
+    void shouldResumeByIdUnderTheBatchsOwnTenantWhateverTheCallerSays() throws Exception {
+        Path input = file("resume-by-id.jsonl", 600, i -> openAi("t-" + i, "gpt-4o-mini", "resume by id " + i));
+        SubmitOptions options = SubmitOptions.forTenant("e2e-resume-owner").withMaxOutstanding(200);
+        try {
+            batches.submit(input, options.withAbortAfterLines(300));
+        } catch (BatchSubmitter.Aborted expected) {
+            // the crash
+        }
+        String batchId = awaitBatchOf(input, "e2e-resume-owner");
+
+        // `batch submit --resume ID` run by someone who left --tenant at its default
+        SubmitResult resumed = batches.resume(batchId, null, SubmitOptions.forTenant("default"), (phase, done, total) -> { });
+        BatchState end = batches.await(resumed.batchId(), LONG).orElseThrow();
+
+        assertThat(end.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(end.getCompleted()).isEqualTo(600);
+        assertThat(pipeline.simulator().stats().totalCalls()).as("provider calls").isEqualTo(600);
+        assertThat(resultsOf(batchId)).extracting(LlmResult::getTenantId).containsOnly("e2e-resume-owner");
+    }
+
+    @Test
     void shouldStopAdmittingBeforeTheBatchCouldPassItsBudget() throws Exception {
         Path input = file("budget.jsonl", 300, i -> openAi("b-" + i, "gpt-4o-mini", "budget " + i));
         long cap = 1_000; // $0.001: each line's worst case is ~10 micro-dollars (max_tokens 16 at $0.60/M plus input)
