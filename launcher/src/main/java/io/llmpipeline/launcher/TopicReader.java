@@ -20,6 +20,17 @@ public final class TopicReader {
 
     public static <T> List<T> readAll(String bootstrapServers, String topic, Function<byte[], T> decode) {
         List<T> values = new ArrayList<>();
+        forEach(bootstrapServers, topic, decode, values::add);
+        return values;
+    }
+
+    /**
+     * Hands each record to {@code sink} without keeping them, for topics too large to hold. Stops at
+     * the end offsets seen at the start, or after 30 s without a record (a transaction left open by
+     * a killed producer holds read_committed readers back until it times out).
+     */
+    public static <T> void forEach(String bootstrapServers, String topic, Function<byte[], T> decode,
+                                   java.util.function.Consumer<T> sink) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -29,13 +40,14 @@ public final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            long quietLimit = Duration.ofSeconds(30).toNanos();
+            long lastRecord = System.nanoTime();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() - lastRecord < quietLimit) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(decode.apply(record.value()));
+                    sink.accept(decode.apply(record.value()));
+                    lastRecord = System.nanoTime();
                 }
             }
         }
-        return values;
     }
 }

@@ -137,11 +137,29 @@ public final class BatchBenchCommand implements Callable<Integer> {
         BatchState end = batches.await(id, Duration.ofHours(24)).orElseThrow();
         Check check = checkOutput(batches, id, dir, n);
         long calls = pipeline.simulator().stats().totalCalls();
-        System.err.printf(Locale.ROOT, "kill and resume: %d lines, resumed exit %d (%s); %s; provider calls %d%n",
-                n, exit, second.value("end"), check, calls);
-        last.append(String.format(Locale.ROOT, " kill_lines=%d kill_output_lines=%d kill_duplicates=%d kill_missing=%d kill_provider_calls=%d",
-                n, check.lines, check.lines - check.distinct, n - check.distinct, calls));
-        return check.lines == n && check.distinct == n && calls == n && end.getCompleted() == n;
+        long billed = billedAttemptsOf(pipeline, id, "bench-kill");
+        System.err.printf(Locale.ROOT, "kill and resume: %d lines, resumed exit %d (%s); %s; provider calls %d; billed invocation "
+                        + "events of the batch under its tenant %d%n", n, exit, second.value("end"), check, calls, billed);
+        last.append(String.format(Locale.ROOT, " kill_lines=%d kill_output_lines=%d kill_duplicates=%d kill_missing=%d kill_provider_calls=%d"
+                        + " kill_billed_events=%d", n, check.lines, check.lines - check.distinct, n - check.distinct, calls, billed));
+        return check.lines == n && check.distinct == n && calls == n && billed == n && end.getCompleted() == n;
+    }
+
+    /**
+     * Billed attempts on the cost ledger ({@code llm.invocations}, read_committed) of a batch's
+     * requests, charged to its tenant: what the provider calls must equal for the batch's cost to be
+     * right, and what a resume under the wrong tenant would miss.
+     */
+    private static long billedAttemptsOf(LocalPipeline pipeline, String batchId, String tenant) {
+        String prefix = batchId + "/";
+        long[] billed = {0};
+        io.llmpipeline.launcher.TopicReader.forEach(pipeline.bootstrapServers(), pipeline.catalog().topics().invocations(),
+                io.llmpipeline.schemas.Codecs.INVOCATION::decode, e -> {
+                    if (e.getBilled() && e.getRequestId().startsWith(prefix) && tenant.equals(e.getTenantId())) {
+                        billed[0]++;
+                    }
+                });
+        return billed[0];
     }
 
     private void interactive(LocalPipeline pipeline, Batches batches, Path dir, List<String> connect, StringBuilder last)
