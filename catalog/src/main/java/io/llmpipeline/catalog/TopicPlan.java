@@ -27,6 +27,9 @@ public final class TopicPlan {
         List<NewTopic> plan = new ArrayList<>();
         plan.add(new NewTopic(topics.requests(), banded, rf));
         plan.add(new NewTopic(topics.assigned(), banded, rf));
+        // read back only from the position the last commit marked, so a week is ample
+        plan.add(new NewTopic(topics.attemptJournal(), banded, rf)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(java.time.Duration.ofDays(7).toMillis()))));
         plan.add(new NewTopic(topics.results(), topics.partitions(), rf));
         plan.add(new NewTopic(topics.invocations(), topics.partitions(), rf));
         plan.add(new NewTopic(topics.providerHealth(), 1, rf)

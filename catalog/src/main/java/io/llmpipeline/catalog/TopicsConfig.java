@@ -73,6 +73,14 @@ public record TopicsConfig(
         return bands;
     }
 
+    /**
+     * The attempt journal: one record per call a worker is about to make, partitioned like
+     * {@link #assigned()} (the same partition number), named after it so a name prefix carries over.
+     */
+    public String attemptJournal() {
+        return assigned + ".journal";
+    }
+
     public PriorityBands priorityBands() {
         return PriorityBands.of(bands);
     }

@@ -12,6 +12,7 @@ public final class Codecs {
     public static final AvroCodec<QuotaMember> QUOTA_MEMBER = AvroCodec.of(QuotaMember.class);
     public static final AvroCodec<BatchEvent> BATCH_EVENT = AvroCodec.of(BatchEvent.class);
     public static final AvroCodec<BatchState> BATCH_STATE = AvroCodec.of(BatchState.class);
+    public static final AvroCodec<AttemptJournalEntry> ATTEMPT_JOURNAL = AvroCodec.of(AttemptJournalEntry.class);
 
     private Codecs() {
     }

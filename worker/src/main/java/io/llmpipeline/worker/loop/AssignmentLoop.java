@@ -69,6 +69,8 @@ public final class AssignmentLoop implements Runnable {
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final InFlightRuns runs;
     private final CancelledBatches cancelledBatches;
+    private final JournalWriter journal;
+    private final JournalRecovery recovery;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean fatal;
@@ -88,7 +90,9 @@ public final class AssignmentLoop implements Runnable {
         this.flow = new FlowControl(catalog.bands(), config.maxInFlight());
         this.deadLetters = new DeadLetters(topics.dlq(), clock);
         this.cancelledBatches = CancelledBatches.watch(bootstrapServers, topics.batches());
-        this.runs = new InFlightRuns(ctx, cancelledBatches, finished);
+        this.journal = new JournalWriter(topics.attemptJournal(), bootstrapServers, workerId);
+        this.recovery = new JournalRecovery(topics.attemptJournal(), bootstrapServers, workerId);
+        this.runs = new InFlightRuns(ctx, cancelledBatches, journal, finished);
         this.consumer = KafkaClients.consumer(config, bootstrapServers, workerId);
         this.producer = KafkaClients.producer(config, bootstrapServers, workerId);
         this.outbox = new Outbox(producer, config.transactional());
@@ -181,7 +185,7 @@ public final class AssignmentLoop implements Runnable {
                 p.finished(record.offset());
                 continue;
             }
-            backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p));
+            backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p, p.takeEarlier(record.offset())));
         }
     }
 
@@ -234,6 +238,7 @@ public final class AssignmentLoop implements Runnable {
 
     private void commit() {
         lastCommitMs = clock.millis();
+        journal.drainAcks(progress);
         for (ProviderHealth h : health.drain()) {
             outbox.add(new ProducerRecord<>(topics.providerHealth(), ModelKey.of(h.getProvider(), h.getModel()),
                     Codecs.HEALTH.encode(h)));
@@ -264,6 +269,12 @@ public final class AssignmentLoop implements Runnable {
 
     private void closeQuietly() {
         cancelledBatches.close();
+        try {
+            journal.close();
+            recovery.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the attempt journal: {}", e.toString());
+        }
         Duration timeout = Duration.ofMillis(config.kafka().closeTimeoutMs());
         try {
             // a static member must say it leaves, or its partitions idle until its session times out
@@ -303,7 +314,10 @@ public final class AssignmentLoop implements Runnable {
             // the committed position and the bitmap of records the previous owner finished beyond it
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
             for (TopicPartition tp : partitions) {
-                progress.put(tp, PartitionProgress.restore(committed.get(tp)));
+                OffsetAndMetadata at = committed.get(tp);
+                PartitionProgress p = PartitionProgress.restore(at);
+                recovery.recover(tp, at == null ? -1 : at.offset(), p);
+                progress.put(tp, p);
             }
         }
     }

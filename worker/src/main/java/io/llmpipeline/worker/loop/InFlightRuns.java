@@ -11,6 +11,7 @@ import io.llmpipeline.worker.batch.CancelledBatches;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.run.RequestRun;
 import io.llmpipeline.worker.run.RunContext;
+import io.llmpipeline.worker.run.RunHooks;
 import io.llmpipeline.worker.run.RunReport;
 
 /**
@@ -24,15 +25,17 @@ final class InFlightRuns {
 
     private final RunContext ctx;
     private final CancelledBatches cancelledBatches;
+    private final JournalWriter journal;
     private final WorkerMetrics metrics;
     private final Queue<Finished> finished;
     private final Map<TopicPartition, Map<Long, RequestRun>> byPartition = new HashMap<>();
     private int count;
 
     /** @param finished where ended runs are queued, from whatever thread ends them */
-    InFlightRuns(RunContext ctx, CancelledBatches cancelledBatches, Queue<Finished> finished) {
+    InFlightRuns(RunContext ctx, CancelledBatches cancelledBatches, JournalWriter journal, Queue<Finished> finished) {
         this.ctx = ctx;
         this.cancelledBatches = cancelledBatches;
+        this.journal = journal;
         this.metrics = ctx.metrics();
         this.finished = finished;
     }
@@ -40,7 +43,8 @@ final class InFlightRuns {
     /** Starts the run of one assignment; a request of a cancelled batch ends before its next call. */
     void start(Pending pending) {
         LlmRequest request = pending.assignment().getRequest();
-        RequestRun run = new RequestRun(pending.assignment(), ctx, () -> cancelledBatches.refusal(request));
+        RequestRun run = new RequestRun(pending.assignment(), ctx,
+                new RunHooks(() -> cancelledBatches.refusal(request), journal.forRun(pending), pending.earlier()));
         byPartition.computeIfAbsent(pending.tp(), k -> new HashMap<>()).put(pending.offset(), run);
         count++;
         metrics.requestStarted();

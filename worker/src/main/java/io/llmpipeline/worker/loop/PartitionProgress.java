@@ -23,6 +23,8 @@ public final class PartitionProgress {
     /** Offsets the bitmap can mark beyond the committed offset: 2,500 bytes, under Kafka's 4 KiB metadata limit in Base64. */
     public static final int MAX_SPAN = 20_000;
     private static final String PREFIX = "done-v1:";
+    /** Metadata part naming where the next owner starts reading the attempt journal. */
+    private static final String JOURNAL_PREFIX = "journal-v1:";
 
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
     private final TreeSet<Long> finishedAhead = new TreeSet<>();
@@ -30,6 +32,13 @@ public final class PartitionProgress {
     private long next = -1;
     private boolean dirty;
     private boolean revoked;
+    /** Per unfinished record that has journal entries: the journal offset of its first entry. */
+    private final java.util.TreeMap<Long, Long> journalFirst = new java.util.TreeMap<>();
+    /** The journal offset after the last entry acknowledged (or read at assignment); -1: no journal. */
+    private long journalNext = -1;
+    private Long restoredJournalMark;
+    /** Calls of earlier owners without a committed event, by the record they belong to. */
+    private final java.util.Map<Long, java.util.List<io.llmpipeline.schemas.AttemptJournalEntry>> earlier = new java.util.HashMap<>();
 
     /** Starts from a committed position, remembering what a previous owner finished beyond it. */
     public static PartitionProgress restore(OffsetAndMetadata committed) {
@@ -37,8 +46,61 @@ public final class PartitionProgress {
         if (committed != null) {
             p.next = committed.offset();
             p.doneBefore.addAll(decode(committed.offset(), committed.metadata()));
+            p.restoredJournalMark = journalMarkOf(committed.metadata());
         }
         return p;
+    }
+
+    /** Where the last owner said the attempt journal of this partition must be read from; null when it did not say. */
+    public Long restoredJournalMark() {
+        return restoredJournalMark;
+    }
+
+    /** Whether a previous owner finished this record (without forgetting it, unlike {@link #doneBefore}). */
+    public boolean finishedBefore(long offset) {
+        return doneBefore.contains(offset);
+    }
+
+    /**
+     * What the attempt journal says earlier owners did and never recorded, read at assignment up to
+     * {@code journalEnd}: those records keep the journal mark from passing their entries until they finish.
+     *
+     * @param entries by record offset, each with the journal offset of its first entry
+     */
+    public void recovered(java.util.Map<Long, java.util.List<io.llmpipeline.schemas.AttemptJournalEntry>> entries,
+                          java.util.Map<Long, Long> firstJournalOffsets, long journalEnd) {
+        earlier.putAll(entries);
+        firstJournalOffsets.forEach((offset, at) -> journalFirst.merge(offset, at, Math::min));
+        journalNext = Math.max(journalNext, journalEnd);
+    }
+
+    /** The earlier owners' unrecorded calls of this record (handed out once). */
+    public java.util.List<io.llmpipeline.schemas.AttemptJournalEntry> takeEarlier(long offset) {
+        java.util.List<io.llmpipeline.schemas.AttemptJournalEntry> found = earlier.remove(offset);
+        return found == null ? java.util.List.of() : found;
+    }
+
+    /** A journal entry of the record at {@code offset} was acknowledged at {@code journalOffset}. */
+    public void journaled(long offset, long journalOffset) {
+        journalFirst.merge(offset, journalOffset, Math::min);
+        journalNext = Math.max(journalNext, journalOffset + 1);
+    }
+
+    /**
+     * Where a next owner must start reading the journal if this commit is the last: the first entry
+     * of any record this commit does not finish, else the end of what was acknowledged. Entries
+     * not yet acknowledged land beyond it.
+     */
+    Long journalMark(long base) {
+        long mark = journalNext < 0 ? Long.MAX_VALUE : journalNext;
+        for (var e : journalFirst.tailMap(base, true).entrySet()) {
+            long offset = e.getKey();
+            boolean committedNow = finishedAhead.contains(offset) && offset < base + MAX_SPAN;
+            if (!committedNow) {
+                mark = Math.min(mark, e.getValue());
+            }
+        }
+        return mark == Long.MAX_VALUE ? restoredJournalMark : Long.valueOf(mark);
     }
 
     /** Whether a previous owner already finished (and wrote the output of) this record. */
@@ -77,11 +139,14 @@ public final class PartitionProgress {
         if (!dirty || base < 0) {
             return null;
         }
-        return new OffsetAndMetadata(base, encode(base));
+        Long mark = journalMark(base);
+        String done = encode(base);
+        return new OffsetAndMetadata(base, mark == null ? done : JOURNAL_PREFIX + mark + ";" + done);
     }
 
     public void committed() {
         dirty = false;
+        journalFirst.headMap(committable(), false).clear();
     }
 
     /** Records taken and not yet finished. */
@@ -108,8 +173,18 @@ public final class PartitionProgress {
         return bits.isEmpty() ? "" : PREFIX + Base64.getEncoder().encodeToString(bits.toByteArray());
     }
 
+    static Long journalMarkOf(String metadata) {
+        if (metadata == null || !metadata.startsWith(JOURNAL_PREFIX)) {
+            return null;
+        }
+        return Long.parseLong(metadata.substring(JOURNAL_PREFIX.length(), metadata.indexOf(';')));
+    }
+
     static Set<Long> decode(long base, String metadata) {
         Set<Long> out = new HashSet<>();
+        if (metadata != null && metadata.startsWith(JOURNAL_PREFIX)) {
+            metadata = metadata.substring(metadata.indexOf(';') + 1);
+        }
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return out;
         }

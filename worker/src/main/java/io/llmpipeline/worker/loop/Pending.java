@@ -11,8 +11,10 @@ import io.llmpipeline.schemas.LlmAssignment;
  * @param offset     its offset there
  * @param assignment what to do
  * @param progress   its partition's progress, to mark it finished
+ * @param earlier    calls of earlier owners of this request that have no committed event
  */
-record Pending(TopicPartition tp, long offset, LlmAssignment assignment, PartitionProgress progress) {
+record Pending(TopicPartition tp, long offset, LlmAssignment assignment, PartitionProgress progress,
+               java.util.List<io.llmpipeline.schemas.AttemptJournalEntry> earlier) {
     String requestId() {
         return assignment.getRequest().getRequestId();
     }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.llmpipeline.catalog.CostCalculator;
+import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.Pricing;
+import io.llmpipeline.schemas.AttemptJournalEntry;
 import io.llmpipeline.schemas.AttemptSummary;
 import io.llmpipeline.schemas.ErrorInfo;
 import io.llmpipeline.schemas.ErrorKind;
@@ -43,6 +45,8 @@ final class AttemptLog {
     private int cachedTokens;
     private int cacheCreationTokens;
     private int discardedPartials;
+    /** Numbers continue those of earlier owners' attempts, so event ids stay unique per attempt. */
+    private int lastAttempt;
 
     AttemptLog(LlmAssignment assignment, String workerId, Clock clock, Map<String, String> labels) {
         this.assignment = assignment;
@@ -57,6 +61,38 @@ final class AttemptLog {
         return events.size();
     }
 
+    /** The number the next call will carry. */
+    int nextAttempt() {
+        return lastAttempt + 1;
+    }
+
+    /**
+     * Records a call an earlier owner of the request made and could not record (it died or lost
+     * the partition before its result was committed). A call that ended keeps what the provider
+     * billed; one cut off in flight is billed as the provider would at worst: the estimated prompt
+     * and the whole output cap, marked interrupted.
+     *
+     * @param model the catalog's model, for its price; null when this catalog no longer has it (billed at 0)
+     */
+    void earlier(AttemptJournalEntry entry, ModelConfig model) {
+        ModelRef ref = new ModelRef(entry.getProvider(), entry.getModel());
+        Pricing price = model == null ? Pricing.free() : model.price();
+        String who = "worker " + entry.getWorkerId();
+        if (entry.getEndedAtMs() == null) {
+            Usage worst = new Usage(assignment.getEstimatedInputTokens(), entry.getMaxOutputTokens(), 0, 0);
+            record(entry.getAttempt(), ref, price, entry.getStartedAtMs(), InvocationOutcome.INTERRUPTED, ErrorKind.TRANSPORT,
+                    "call in flight when " + who + " stopped or lost the request; usage estimated at its worst case", null,
+                    worst, true);
+        } else if (entry.getErrorKind() == null) {
+            record(entry.getAttempt(), ref, price, entry.getStartedAtMs(), InvocationOutcome.INTERRUPTED, null,
+                    "answered, but " + who + " stopped or lost the request before its result was committed", 200,
+                    entry.getUsage(), true);
+        } else {
+            record(entry.getAttempt(), ref, price, entry.getStartedAtMs(), InvocationOutcome.FAILURE, entry.getErrorKind(),
+                    "failed under " + who + " (recovered from the attempt journal)", null, entry.getUsage(), false);
+        }
+    }
+
     void discardedPartial() {
         discardedPartials++;
     }
@@ -68,6 +104,12 @@ final class AttemptLog {
      */
     void attempt(ModelRef model, Pricing price, long startedAtMs, InvocationOutcome outcome, ErrorKind kind,
                  String message, Integer status, Usage usage, boolean interrupted) {
+        record(nextAttempt(), model, price, startedAtMs, outcome, kind, message, status, usage, interrupted);
+    }
+
+    private void record(int attempt, ModelRef model, Pricing price, long startedAtMs, InvocationOutcome outcome, ErrorKind kind,
+                        String message, Integer status, Usage usage, boolean interrupted) {
+        lastAttempt = Math.max(lastAttempt, attempt);
         boolean billed = usage != null;
         Usage u = billed ? usage : new Usage(0, 0, 0, 0);
         long cost = billed ? CostCalculator.costMicros(price, u.getInputTokens(), u.getOutputTokens(),
@@ -79,7 +121,6 @@ final class AttemptLog {
             cachedTokens += u.getCachedInputTokens();
             cacheCreationTokens += u.getCacheCreationTokens();
         }
-        int attempt = events.size() + 1;
         events.add(event(attempt, model, startedAtMs, clock.millis(), outcome)
                 .setErrorKind(kind)
                 .setErrorMessage(message)

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import io.llmpipeline.catalog.CostLabels;
 import io.llmpipeline.schemas.ErrorKind;
@@ -41,6 +40,8 @@ public final class RequestRun {
     public static final String WORKER_ID = "worker.id";
     /** The smallest pause before looking again at a model that refused a call. */
     static final long MIN_RECHECK_MS = 50;
+    /** Pause before trying again when the attempt journal could not take a call's start. */
+    static final long JOURNAL_RETRY_MS = 1_000;
 
     private final LlmAssignment assignment;
     private final LlmRequest request;
@@ -48,7 +49,7 @@ public final class RequestRun {
     private final long deadlineMs;
     private final Candidates candidates;
     private final AttemptLog log;
-    private final Supplier<String> stopReason;
+    private final RunHooks hooks;
     private final CompletableFuture<RunReport> done = new CompletableFuture<>();
     private volatile boolean cancelled;
     private int rounds;
@@ -57,17 +58,12 @@ public final class RequestRun {
     private Candidate lastTried;
 
     public RequestRun(LlmAssignment assignment, RunContext ctx) {
-        this(assignment, ctx, () -> null);
+        this(assignment, ctx, RunHooks.NONE);
     }
 
-    /**
-     * @param stopReason asked before every call the run would make: non-null (its batch was
-     *                   cancelled) ends the run with that message and no further call, so a request
-     *                   waiting for a slot, a rate-limit turn or a retry never calls after a cancel
-     */
-    public RequestRun(LlmAssignment assignment, RunContext ctx, Supplier<String> stopReason) {
+    public RequestRun(LlmAssignment assignment, RunContext ctx, RunHooks hooks) {
         this.assignment = assignment;
-        this.stopReason = stopReason;
+        this.hooks = hooks;
         this.request = assignment.getRequest();
         this.ctx = ctx;
         this.deadlineMs = deadline(request, ctx);
@@ -89,6 +85,7 @@ public final class RequestRun {
      * future completes with the report, or is cancelled by {@link #cancel()}.
      */
     public CompletableFuture<RunReport> start() {
+        hooks.earlier().forEach(entry -> log.earlier(entry, ctx.catalog().config().models().get(entry.getModel())));
         if (candidates.isEmpty()) {
             fail(ErrorKind.UNAVAILABLE, "no model of the assignment is in this worker's catalog: " + candidates.unknown(), null);
         } else {
@@ -149,7 +146,7 @@ public final class RequestRun {
      * already made stay billed.
      */
     private boolean stopped() {
-        String reason = stopReason.get();
+        String reason = hooks.stopReason().get();
         if (reason == null) {
             return false;
         }
@@ -247,16 +244,50 @@ public final class RequestRun {
             return;
         }
         lastTried = c;
-        long startedAt = now();
+        AttemptJournal.Call journaled = new AttemptJournal.Call(log.nextAttempt(), c.ref, now(), call.maxTokens());
+        CompletableFuture<Void> durable;
+        try {
+            durable = hooks.journal().started(journaled);
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            call(c, call, http, journaled);
+        } else {
+            // the producer's thread completes it: hop to the scheduler so no run step ever runs there
+            durable.whenComplete((ok, error) -> ctx.scheduler().execute(() -> guarded(() -> {
+                if (error != null) {
+                    c.guard.callSaidNothing();
+                    c.guard.releaseCallSlot();
+                    unjournaled(error);
+                } else if (over()) {
+                    c.guard.callSaidNothing();
+                    c.guard.releaseCallSlot();
+                } else {
+                    call(c, call, http, journaled);
+                }
+            })));
+        }
+    }
+
+    /** No call leaves unless the journal holds its start: without Kafka, wait and try again. */
+    private void unjournaled(Throwable error) {
+        lastFailure = Failed.of(ErrorKind.INTERNAL, null, "the attempt journal did not take the call's start: " + error);
+        later(JOURNAL_RETRY_MS);
+    }
+
+    private void call(Candidate c, ProviderCall call, HttpCall http, AttemptJournal.Call journaled) {
+        long startedAt = journaled.startedAtMs();
         long startNanos = ctx.nanoTime().getAsLong();
         long timeout = Math.min(c.endpoint.config().http().responseTimeoutMs(), deadlineMs - startedAt);
         ctx.metrics().callStarted(c.guard);
         c.endpoint.transport().send(http, Duration.ofMillis(Math.max(1, timeout)))
-                .whenComplete((response, error) -> guarded(() -> answered(c, call, startedAt, startNanos, response, error)));
+                .whenComplete((response, error) -> guarded(() -> answered(c, call, journaled, startNanos, response, error)));
     }
 
-    private void answered(Candidate c, ProviderCall call, long startedAt, long startNanos, RawResponse response,
+    private void answered(Candidate c, ProviderCall call, AttemptJournal.Call journaled, long startNanos, RawResponse response,
                           Throwable error) {
+        long startedAt = journaled.startedAtMs();
         c.guard.releaseCallSlot();
         long nanos = ctx.nanoTime().getAsLong() - startNanos;
         AttemptOutcome outcome;
@@ -267,6 +298,10 @@ public final class RequestRun {
             outcome = c.endpoint.adapter().outcome(response, call);
         }
         ctx.metrics().callEnded(c.guard, outcome instanceof Failed f ? f.kind().name() : null, nanos);
+        switch (outcome) {
+            case Answered a -> hooks.journal().ended(journaled, now(), a.usage(), null);
+            case Failed f -> hooks.journal().ended(journaled, now(), f.usage(), f.kind());
+        }
         if (cancelled) {
             c.guard.callSaidNothing();
             return;

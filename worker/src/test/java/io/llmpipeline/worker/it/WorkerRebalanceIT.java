@@ -61,7 +61,8 @@ class WorkerRebalanceIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> c.stats().finishedRequests() > 0);
             a.close();
             List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(60));
-            List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(10));
+            h.invocations(REQUESTS, Duration.ofSeconds(10));
+            List<InvocationEvent> events = h.invocations(Integer.MAX_VALUE, Duration.ofSeconds(3));
             b.close();
             c.close();
 
@@ -77,6 +78,12 @@ class WorkerRebalanceIT {
             assertThat(c.stats().finishedRequests()).isPositive();
             // calls abandoned when a partition moved are made again, at most what one worker had in flight per move
             assertThat(sim.stats().calls("gpt-a")).isBetween((long) REQUESTS, (long) REQUESTS + 3 * 60);
+            // ... and the abandoned ones are recorded by the partition's next owner from the attempt journal
+            long billedEvents = events.stream().filter(InvocationEvent::getBilled).count();
+            assertThat(billedEvents).as("billed events against calls answered 200")
+                    .isGreaterThanOrEqualTo(sim.stats().callsWithStatus("gpt-a", 200));
+            assertThat(events.stream().map(InvocationEvent::getEventId).distinct().count()).as("event ids unique")
+                    .isEqualTo(events.size());
         }
     }
 }

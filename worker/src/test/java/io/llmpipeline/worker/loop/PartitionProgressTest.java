@@ -69,4 +69,54 @@ class PartitionProgressTest {
         assertThat(p.covers(1_000 + PartitionProgress.MAX_SPAN)).isFalse();
         assertThat(p.toCommit()).isNull();
     }
+
+    @Test
+    void shouldMarkTheJournalAtTheFirstEntryOfARecordThisCommitDoesNotFinish() {
+        PartitionProgress p = PartitionProgress.restore(null);
+        p.recovered(java.util.Map.of(), java.util.Map.of(), 40);
+        p.taken(10);
+        p.taken(11);
+        p.taken(12);
+        p.journaled(10, 40);
+        p.journaled(11, 41);
+        p.journaled(10, 42); // a retry of 10
+        p.journaled(12, 43);
+
+        p.finished(11);
+        OffsetAndMetadata first = p.toCommit();
+        assertThat(first.offset()).isEqualTo(10);
+        assertThat(PartitionProgress.journalMarkOf(first.metadata())).as("10 still runs: its first entry").isEqualTo(40L);
+        assertThat(PartitionProgress.decode(10, first.metadata())).as("the bitmap survives the mark").containsExactly(11L);
+        p.committed();
+
+        p.finished(10);
+        OffsetAndMetadata second = p.toCommit();
+        assertThat(second.offset()).isEqualTo(12);
+        assertThat(PartitionProgress.journalMarkOf(second.metadata())).isEqualTo(43L);
+        p.committed();
+
+        p.finished(12);
+        assertThat(PartitionProgress.journalMarkOf(p.toCommit().metadata())).as("nothing runs: the journal's end")
+                .isEqualTo(44L);
+    }
+
+    @Test
+    void shouldKeepTheMarkAtARecoveredRecordUntilItFinishesAndHandItsCallsOutOnce() {
+        OffsetAndMetadata committed = new OffsetAndMetadata(5, "journal-v1:30;");
+        PartitionProgress p = PartitionProgress.restore(committed);
+        assertThat(p.restoredJournalMark()).isEqualTo(30L);
+        var call = io.llmpipeline.schemas.AttemptJournalEntry.newBuilder().setRequestId("r").setAttempt(1).setProvider("openai")
+                .setModel("gpt-a").setWorkerId("w").setSourceOffset(6).setStartedAtMs(0).setMaxOutputTokens(10).build();
+        p.recovered(java.util.Map.of(6L, java.util.List.of(call)), java.util.Map.of(6L, 33L), 50);
+        p.taken(5);
+        p.taken(6);
+        p.finished(5);
+
+        assertThat(PartitionProgress.journalMarkOf(p.toCommit().metadata())).isEqualTo(33L);
+        assertThat(p.takeEarlier(6)).containsExactly(call);
+        assertThat(p.takeEarlier(6)).isEmpty();
+        p.committed();
+        p.finished(6);
+        assertThat(PartitionProgress.journalMarkOf(p.toCommit().metadata())).isEqualTo(50L);
+    }
 }

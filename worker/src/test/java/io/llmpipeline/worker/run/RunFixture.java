@@ -58,6 +58,10 @@ final class RunFixture {
     }
 
     CompletableFuture<RunReport> start(LlmAssignment assignment, java.util.function.Supplier<String> stopReason) {
-        return new RequestRun(assignment, ctx, stopReason).start();
+        return start(assignment, new RunHooks(stopReason, AttemptJournal.NONE, java.util.List.of()));
+    }
+
+    CompletableFuture<RunReport> start(LlmAssignment assignment, RunHooks hooks) {
+        return new RequestRun(assignment, ctx, hooks).start();
     }
 }
