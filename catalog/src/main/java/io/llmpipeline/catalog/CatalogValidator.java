@@ -40,6 +40,7 @@ final class CatalogValidator {
             problems.add(new ConfigProblem("router.standbyReplicas", "must be 0 or more, was " + config.router().standbyReplicas()));
         }
         positive("router.idempotencyRetentionSeconds", config.router().idempotencyRetentionSeconds(), problems);
+        positive("router.duplicateWindowSeconds", config.router().duplicateWindowSeconds(), problems);
         positive("router.idempotencyInFlightTimeoutSeconds", config.router().idempotencyInFlightTimeoutSeconds(), problems);
         positive("worker.maxInFlight", config.worker().maxInFlight(), problems);
         analytics(config.analytics(), problems);

@@ -20,10 +20,13 @@ package io.llmpipeline.catalog;
  * @param standbyReplicas    warm copies of each task's state kept on other instances (Kafka Streams'
  *                           {@code num.standby.replicas}); default 1, so a task taken over need not first replay its
  *                           changelogs. Ignored while one instance runs
+ * @param duplicateWindowSeconds a request whose id the router already took within this long (a producer retry without
+ *                           idempotence, a client sending twice) is dropped: its answer is the first one's, under the
+ *                           same request id; default 3,600
  */
 public record RouterConfig(String applicationId, String processingGuarantee, Integer threads, Integer commitIntervalMs,
                            Integer idempotencyRetentionSeconds, Integer idempotencyInFlightTimeoutSeconds,
-                           Integer sessionTimeoutMs, Integer standbyReplicas) {
+                           Integer sessionTimeoutMs, Integer standbyReplicas, Integer duplicateWindowSeconds) {
     public RouterConfig {
         applicationId = applicationId == null ? "llm-router" : applicationId;
         processingGuarantee = processingGuarantee == null ? "exactly_once_v2" : processingGuarantee;
@@ -33,12 +36,13 @@ public record RouterConfig(String applicationId, String processingGuarantee, Int
         idempotencyInFlightTimeoutSeconds = idempotencyInFlightTimeoutSeconds == null ? 600 : idempotencyInFlightTimeoutSeconds;
         sessionTimeoutMs = sessionTimeoutMs == null ? 6_000 : sessionTimeoutMs;
         standbyReplicas = standbyReplicas == null ? 1 : standbyReplicas;
+        duplicateWindowSeconds = duplicateWindowSeconds == null ? 3_600 : duplicateWindowSeconds;
     }
 
     public RouterConfig(String applicationId, String processingGuarantee, Integer threads, Integer commitIntervalMs,
                         Integer idempotencyRetentionSeconds, Integer idempotencyInFlightTimeoutSeconds) {
         this(applicationId, processingGuarantee, threads, commitIntervalMs, idempotencyRetentionSeconds,
-                idempotencyInFlightTimeoutSeconds, null, null);
+                idempotencyInFlightTimeoutSeconds, null, null, null);
     }
 
     public static RouterConfig defaults() {
@@ -47,6 +51,6 @@ public record RouterConfig(String applicationId, String processingGuarantee, Int
 
     public RouterConfig withApplicationId(String id) {
         return new RouterConfig(id, processingGuarantee, threads, commitIntervalMs, idempotencyRetentionSeconds,
-                idempotencyInFlightTimeoutSeconds, sessionTimeoutMs, standbyReplicas);
+                idempotencyInFlightTimeoutSeconds, sessionTimeoutMs, standbyReplicas, duplicateWindowSeconds);
     }
 }

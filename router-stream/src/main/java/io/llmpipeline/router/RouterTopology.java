@@ -20,6 +20,7 @@ import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.router.internals.DuplicateRequests;
 import io.llmpipeline.router.internals.BandPartitioner;
 import io.llmpipeline.router.internals.BudgetReconcile;
 import io.llmpipeline.router.internals.BudgetAdmission;
@@ -109,7 +110,11 @@ public final class RouterTopology {
         KStream<String, LlmResult> results = outlets.drain("results-decode", builder
                 .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
                 .process(() -> new RecordDecoder<>(Codecs.RESULT, clock, SKIP_OWN_RESULTS), Named.as("result-decoder")));
-        KStream<String, LlmRequest> firsts = idempotency(valid.process(PromptCompression::new, Named.as("prompt-compression")), results);
+        java.time.Duration duplicateWindow = java.time.Duration.ofSeconds(catalog.config().router().duplicateWindowSeconds());
+        builder.addStateStore(DuplicateRequests.store(duplicateWindow));
+        KStream<String, LlmRequest> unique = valid.process(() -> new DuplicateRequests(duplicateWindow),
+                Named.as("duplicate-requests"), DuplicateRequests.STORE);
+        KStream<String, LlmRequest> firsts = idempotency(unique.process(PromptCompression::new, Named.as("prompt-compression")), results);
         KStream<String, LlmRequest> misses = cache(firsts, results);
         KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
                         misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
