@@ -13,10 +13,14 @@ package io.llmpipeline.catalog;
  * @param healthIntervalMs  how often per-model statistics go to provider-health (default 5000)
  * @param shutdownGraceMs   on close, how long in-flight requests may still finish (default 10000)
  * @param kafka             the worker's Kafka client tuning (see {@link WorkerKafkaConfig})
+ * @param readmitInterrupted a request whose earlier owner's call may have been billed (it died or lost the
+ *                          partition mid-call) goes back to the router for a budget reservation of its own instead of
+ *                          being called again on the used one (default true). Off only where no router runs (tests
+ *                          of the worker alone)
  */
 public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transactional, Integer commitIntervalMs,
                            Long defaultDeadlineMs, Long priorityAgingMs, Long healthIntervalMs, Long shutdownGraceMs,
-                           WorkerKafkaConfig kafka) {
+                           WorkerKafkaConfig kafka, Boolean readmitInterrupted) {
     public WorkerConfig {
         groupId = groupId == null ? "llm-worker" : groupId;
         maxInFlight = maxInFlight == null ? 1_024 : maxInFlight;
@@ -27,24 +31,30 @@ public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transact
         healthIntervalMs = healthIntervalMs == null ? 5_000L : healthIntervalMs;
         shutdownGraceMs = shutdownGraceMs == null ? 10_000L : shutdownGraceMs;
         kafka = (kafka == null ? WorkerKafkaConfig.builder().build() : kafka).resolved();
+        readmitInterrupted = readmitInterrupted == null ? Boolean.TRUE : readmitInterrupted;
     }
 
     public WorkerConfig withGroupId(String group) {
         return new WorkerConfig(group, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
-                healthIntervalMs, shutdownGraceMs, kafka);
+                healthIntervalMs, shutdownGraceMs, kafka, readmitInterrupted);
     }
 
     public WorkerConfig withMaxInFlight(int max) {
         return new WorkerConfig(groupId, max, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
-                healthIntervalMs, shutdownGraceMs, kafka);
+                healthIntervalMs, shutdownGraceMs, kafka, readmitInterrupted);
     }
 
     public WorkerConfig withKafka(WorkerKafkaConfig tuning) {
         return new WorkerConfig(groupId, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
-                healthIntervalMs, shutdownGraceMs, tuning);
+                healthIntervalMs, shutdownGraceMs, tuning, readmitInterrupted);
     }
 
     public static WorkerConfig defaults() {
-        return new WorkerConfig(null, null, null, null, null, null, null, null, null);
+        return new WorkerConfig(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public WorkerConfig withReadmitInterrupted(boolean readmit) {
+        return new WorkerConfig(groupId, maxInFlight, transactional, commitIntervalMs, defaultDeadlineMs, priorityAgingMs,
+                healthIntervalMs, shutdownGraceMs, kafka, readmit);
     }
 }

@@ -60,6 +60,7 @@ import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.Readmissions;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
@@ -114,8 +115,13 @@ public final class RouterTopology {
         builder.addStateStore(DuplicateRequests.store(duplicateWindow));
         KStream<String, LlmRequest> unique = valid.process(() -> new DuplicateRequests(duplicateWindow),
                 Named.as("duplicate-requests"), DuplicateRequests.STORE);
-        KStream<String, LlmRequest> firsts = idempotency(unique.process(PromptCompression::new, Named.as("prompt-compression")), results);
-        KStream<String, LlmRequest> misses = cache(firsts, results);
+        KStream<String, LlmRequest> compressed = unique.process(PromptCompression::new, Named.as("prompt-compression"));
+        // a readmitted request is still the leader of its idempotency and cache keys: it must not wait behind itself
+        KStream<String, LlmRequest> readmitted = compressed.filter((k, r) -> Readmissions.attemptsBefore(r) > 0,
+                Named.as("readmitted"));
+        KStream<String, LlmRequest> firsts = idempotency(compressed.filter((k, r) -> Readmissions.attemptsBefore(r) == 0,
+                Named.as("first-admissions")), results);
+        KStream<String, LlmRequest> misses = cache(firsts, results).merge(readmitted, Named.as("readmitted-to-assignment"));
         KStream<String, LlmAssignment> toProvider = outlets.drain("assign",
                         misses.process(() -> new ModelAssignment(catalog, clock), Named.as("model-assignment")))
                 .process(() -> new ShadowSampling(catalog, clock), Named.as("shadow-sampling"));

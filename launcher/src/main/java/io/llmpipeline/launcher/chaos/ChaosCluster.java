@@ -101,9 +101,12 @@ final class ChaosCluster implements AutoCloseable {
 
     private ChildJvm startRouter(int index) {
         Path home = dir.resolve("router-" + index);
+        // restarted under the same instance id (static membership, as docs/router.md advises), it takes its
+        // tasks back at once instead of waiting for the group to drop its dead self
         return ChildJvm.start("router-" + index, "io.llmpipeline.router.RouterMain", Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
                 "PIPELINE_CONFIG", configFile.toAbsolutePath().toString(),
+                "ROUTER_INSTANCE_ID", "router-" + index,
                 "STATE_DIR", home.resolve("state").toAbsolutePath().toString()), home, 768);
     }
 

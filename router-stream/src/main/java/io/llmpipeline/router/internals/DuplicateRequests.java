@@ -49,7 +49,9 @@ public final class DuplicateRequests extends ContextualProcessor<String, LlmRequ
 
     @Override
     public void process(Record<String, LlmRequest> record) {
-        String id = record.value().getRequestId();
+        int readmittedAfter = io.llmpipeline.schemas.Readmissions.attemptsBefore(record.value());
+        // a request a worker sent back (see Readmissions) is the same id taken again on purpose, once per readmission
+        String id = record.value().getRequestId() + (readmittedAfter > 0 ? "#" + readmittedAfter : "");
         long at = record.timestamp();
         try (WindowStoreIterator<Long> earlier = seen.fetch(id, at - window.toMillis(), at + window.toMillis())) {
             if (earlier.hasNext()) {

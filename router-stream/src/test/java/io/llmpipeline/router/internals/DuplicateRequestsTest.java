@@ -67,4 +67,25 @@ class DuplicateRequestsTest {
 
         assertThat(router.assigned.readValue().getRequest().getRequestId()).isEqualTo("r1");
     }
+
+    @Test
+    void shouldTakeARequestAWorkerSentBackPastItsOwnCacheEntryButEachReadmissionOnce() {
+        router = new RouterDriver(TestCatalogs.demoWith(ONE_MINUTE));
+        LlmRequest cacheable = Requests.valid("r1").build();
+        router.submit(cacheable);
+        LlmAssignment first = router.assigned.readValue();
+        assertThat(first.getCacheKey()).as("the first copy leads its cache key").isNotNull();
+
+        java.util.Map<String, String> metadata = new java.util.HashMap<>(cacheable.getMetadata());
+        metadata.put(io.llmpipeline.schemas.Readmissions.AFTER_ATTEMPTS, "1");
+        LlmRequest readmitted = LlmRequest.newBuilder(cacheable).setMetadata(metadata).build();
+        router.submit(readmitted);
+        LlmAssignment again = router.assigned.readValue();
+        router.submit(readmitted); // the same readmission produced twice
+
+        assertThat(again.getRequest().getRequestId()).isEqualTo("r1");
+        assertThat(again.getCacheKey()).as("its result still fills the cache and releases waiters").isEqualTo(first.getCacheKey());
+        assertThat(again.getEstimatedCostMicros()).as("reserved again").isPositive();
+        assertThat(router.assigned.isEmpty()).isTrue();
+    }
 }

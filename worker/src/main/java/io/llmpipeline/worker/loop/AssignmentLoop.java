@@ -32,12 +32,15 @@ import io.llmpipeline.catalog.TopicsConfig;
 import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.AttemptJournalEntry;
 import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.worker.health.HealthReporter;
 import io.llmpipeline.worker.batch.CancelledBatches;
 import io.llmpipeline.worker.loop.InFlightRuns.Finished;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
+import io.llmpipeline.worker.run.Readmission;
 import io.llmpipeline.worker.run.RunContext;
 import io.llmpipeline.worker.run.RunReport;
 
@@ -55,6 +58,8 @@ public final class AssignmentLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
 
     private final TopicsConfig topics;
+    private final io.llmpipeline.catalog.PriorityBands bands;
+    private final RunContext ctx;
     private final WorkerConfig config;
     private final WorkerMetrics metrics;
     private final HealthReporter health;
@@ -82,6 +87,8 @@ public final class AssignmentLoop implements Runnable {
     public AssignmentLoop(Catalog catalog, String bootstrapServers, String workerId, RunContext ctx,
                           HealthReporter health) {
         this.topics = catalog.topics();
+        this.bands = catalog.bands();
+        this.ctx = ctx;
         this.config = catalog.config().worker();
         this.metrics = ctx.metrics();
         this.health = health;
@@ -185,8 +192,31 @@ public final class AssignmentLoop implements Runnable {
                 p.finished(record.offset());
                 continue;
             }
-            backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p, p.takeEarlier(record.offset())));
+            List<AttemptJournalEntry> earlier = p.takeEarlier(record.offset());
+            if (config.readmitInterrupted() && Readmission.needed(assignment, earlier)) {
+                readmit(tp, record.offset(), assignment, earlier);
+                p.finished(record.offset());
+                continue;
+            }
+            backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p, earlier));
         }
+    }
+
+    /**
+     * Records the earlier owners' calls and sends the request back to the router for a reservation
+     * of its own, in the same transaction as the offset that marks its assignment done.
+     */
+    private void readmit(TopicPartition tp, long offset, LlmAssignment assignment, List<AttemptJournalEntry> earlier) {
+        String requestId = assignment.getRequest().getRequestId();
+        for (InvocationEvent event : Readmission.events(assignment, earlier, ctx)) {
+            outbox.add(tp, offset, new ProducerRecord<>(topics.invocations(), requestId, Codecs.INVOCATION.encode(event)));
+        }
+        LlmRequest again = Readmission.request(assignment, earlier);
+        outbox.add(tp, offset, new ProducerRecord<>(topics.requests(), bands.partitionFor(again.getPriority(), requestId),
+                requestId, Codecs.REQUEST.encode(again)));
+        metrics.readmitted();
+        LOG.info("{}: {} call(s) of an earlier owner may have been billed; recorded, and the request goes back to the router",
+                requestId, earlier.size());
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, TopicPartition tp, String reason, Throwable error) {

@@ -30,6 +30,7 @@ public final class WorkerMetrics {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong shadowCompleted = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong readmitted = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong failovers = new AtomicLong();
     private final AtomicLong rateLimitWaits = new AtomicLong();
@@ -111,6 +112,15 @@ public final class WorkerMetrics {
 
     public void deadLettered() {
         deadLettered.incrementAndGet();
+    }
+
+    /** A request went back to the router because an earlier owner's call of it may have been billed. */
+    public void readmitted() {
+        readmitted.incrementAndGet();
+    }
+
+    public long readmittedCount() {
+        return readmitted.get();
     }
 
     /** Rolling success rate and p95 over the recent calls of a model. */

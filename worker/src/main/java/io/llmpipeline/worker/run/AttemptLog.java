@@ -55,6 +55,13 @@ final class AttemptLog {
         this.workerId = workerId;
         this.clock = clock;
         this.promptChars = request.getMessages().stream().mapToInt(m -> m.getContent().length()).sum();
+        this.lastAttempt = io.llmpipeline.schemas.Readmissions.attemptsBefore(request);
+    }
+
+    /** The events recorded so far, the last one final: the request leaves this worker without a result. */
+    List<InvocationEvent> closedForReadmission() {
+        events.getLast().setFinalAttempt(true);
+        return List.copyOf(events);
     }
 
     int attempts() {
@@ -177,7 +184,7 @@ final class AttemptLog {
      */
     private void rejected(ErrorInfo error) {
         long now = clock.millis();
-        events.add(event(1, assignment.getTarget(), now, now, InvocationOutcome.REJECTED)
+        events.add(event(nextAttempt(), assignment.getTarget(), now, now, InvocationOutcome.REJECTED)
                 .setErrorKind(error == null ? null : error.getKind())
                 .setErrorMessage(error == null ? null : error.getMessage())
                 .setUsage(new Usage(0, 0, 0, 0))

@@ -43,6 +43,11 @@ class WorkerCrashIT {
         sim = ProviderSimulator.start(0);
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void freshCounts() {
+        sim.resetStats(); // the simulator is shared by both tests; each counts its own calls
+    }
+
     @AfterAll
     static void stopSim() {
         sim.close();
@@ -52,7 +57,9 @@ class WorkerCrashIT {
     void shouldWriteExactlyOneResultPerRequestAcrossAKillNineAndARestart() throws Exception {
         sim.script("gpt-a", FaultScript.none().withLatency(300, 100));
         String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null)
-                .replace("worker:\n", "worker:\n  maxInFlight: " + MAX_IN_FLIGHT + "\n");
+                .replace("worker:\n", "worker:\n  maxInFlight: " + MAX_IN_FLIGHT + "\n"
+                        // no router here to readmit to: the next owner calls again, on the same reservation
+                        + "  readmitInterrupted: false\n");
         try (PipelineHarness h = new PipelineHarness("crash", yaml)) {
             Path config = dir.resolve("pipeline.yaml");
             Files.writeString(config, yaml);
@@ -110,6 +117,54 @@ class WorkerCrashIT {
                 long redone = sim.stats().calls("gpt-a") - REQUESTS;
                 assertThat(redone).as("provider calls made twice").isBetween(0L, MAX_IN_FLIGHT + 40L);
                 assertThat(callsAtKill).isGreaterThan(beforeKill.size());
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void shouldSendTheRequestsWhoseCallsWereCutOffBackToTheRouterWithTheirCallsRecorded() throws Exception {
+        sim.script("gpt-a", FaultScript.none().withLatency(300, 100));
+        String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null)
+                .replace("worker:\n", "worker:\n  maxInFlight: " + MAX_IN_FLIGHT + "\n");
+        try (PipelineHarness h = new PipelineHarness("readmit", yaml)) {
+            Path config = dir.resolve("pipeline.yaml");
+            Files.writeString(config, yaml);
+            for (int i = 0; i < REQUESTS; i++) {
+                h.send(Assignments.of("k-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
+            }
+            h.flush();
+            Process first = worker(h, config, "readmit-first.log");
+            h.results(REQUESTS / 4, Duration.ofSeconds(60));
+            first.destroyForcibly();
+            first.waitFor();
+
+            Process second = worker(h, config, "readmit-second.log");
+            try {
+                String requests = h.catalog().topics().requests();
+                List<LlmResult> results = h.resultsUntil(r -> r.size() + h.read(requests, 0, Duration.ZERO).size() >= REQUESTS,
+                        Duration.ofSeconds(90));
+                List<io.llmpipeline.schemas.LlmRequest> readmitted = h.read(requests, 0, Duration.ofMillis(500)).stream()
+                        .map(r -> io.llmpipeline.schemas.Codecs.REQUEST.decode(r.value())).toList();
+                h.invocations(REQUESTS, Duration.ofSeconds(10));
+                List<InvocationEvent> events = h.invocations(Integer.MAX_VALUE, Duration.ofSeconds(3));
+
+                assertThat(readmitted).as("the requests whose calls the kill cut off").isNotEmpty()
+                        .hasSizeLessThanOrEqualTo(MAX_IN_FLIGHT)
+                        .allSatisfy(r -> assertThat(io.llmpipeline.schemas.Readmissions.attemptsBefore(r)).isPositive());
+                java.util.Set<String> answered = results.stream().map(LlmResult::getRequestId).collect(Collectors.toSet());
+                java.util.Set<String> sentBack = readmitted.stream().map(io.llmpipeline.schemas.LlmRequest::getRequestId)
+                        .collect(Collectors.toSet());
+                assertThat(answered).as("answered here or sent back, never both").doesNotContainAnyElementsOf(sentBack);
+                assertThat(answered.size() + sentBack.size()).isEqualTo(REQUESTS);
+                assertThat(events.stream().filter(e -> sentBack.contains(e.getRequestId()) && e.getFinalAttempt()))
+                        .as("each sent back with one final event: the router releases its reservation").hasSize(sentBack.size());
+                assertThat(sim.stats().calls("gpt-a")).as("no call made twice by the workers")
+                        .isLessThanOrEqualTo(REQUESTS);
+                long billedEvents = events.stream().filter(InvocationEvent::getBilled).count();
+                assertThat(billedEvents).isEqualTo(REQUESTS);
             } finally {
                 second.destroy();
                 second.waitFor();

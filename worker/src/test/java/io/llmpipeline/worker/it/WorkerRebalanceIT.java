@@ -41,7 +41,9 @@ class WorkerRebalanceIT {
     @Test
     void shouldAnswerEachRequestOnceWhileWorkersJoinAndLeave() throws Exception {
         sim.script("gpt-a", FaultScript.none().withLatency(300, 200));
-        String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null).replace("worker:\n", "worker:\n  maxInFlight: 60\n");
+        String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null).replace("worker:\n", "worker:\n  maxInFlight: 60\n"
+                // no router here to readmit to: the next owner calls again, on the same reservation
+                + "  readmitInterrupted: false\n");
         try (PipelineHarness h = new PipelineHarness("rebalance", yaml)) {
             for (int i = 0; i < REQUESTS; i++) {
                 // every priority, so every partition has work whichever a newcomer is given
