@@ -17,12 +17,28 @@ public final class CostCalculator {
      */
     public static long costMicros(Pricing price, int inputTokens, int outputTokens, int cachedInputTokens,
                                   int cacheCreationTokens) {
+        return exact(price, inputTokens, outputTokens, cachedInputTokens, cacheCreationTokens)
+                .setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /**
+     * The same cost rounded up: what budgets book, so that the sum of booked attempts is never below
+     * what a provider bills for them together (half-up rounding of each could fall short of it by
+     * up to half a micro-dollar per attempt).
+     */
+    public static long bookedMicros(Pricing price, int inputTokens, int outputTokens, int cachedInputTokens,
+                                    int cacheCreationTokens) {
+        return exact(price, inputTokens, outputTokens, cachedInputTokens, cacheCreationTokens)
+                .setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    private static BigDecimal exact(Pricing price, int inputTokens, int outputTokens, int cachedInputTokens,
+                                    int cacheCreationTokens) {
         int regularInput = Math.max(0, inputTokens - cachedInputTokens - cacheCreationTokens);
-        BigDecimal total = price.inputPerMTok().multiply(BigDecimal.valueOf(regularInput))
+        return price.inputPerMTok().multiply(BigDecimal.valueOf(regularInput))
                 .add(price.cachedInputPerMTok().multiply(BigDecimal.valueOf(cachedInputTokens)))
                 .add(price.cacheWritePerMTok().multiply(BigDecimal.valueOf(cacheCreationTokens)))
                 .add(price.outputPerMTok().multiply(BigDecimal.valueOf(outputTokens)));
-        return total.setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
     /** Worst case for admission: every input token at the full price plus max output. */

@@ -131,6 +131,11 @@ public final class RouterTopology {
         return builder.build();
     }
 
+    private io.llmpipeline.catalog.Pricing priceOf(String model) {
+        io.llmpipeline.catalog.ModelConfig config = catalog.config().models().get(model);
+        return config == null ? null : config.price();
+    }
+
     /** The stats topic: per-model statistics the router publishes and reads back whole on every instance. */
     public static String statsTopic(Catalog catalog) {
         return catalog.config().router().applicationId() + "-model-stats";
@@ -326,7 +331,7 @@ public final class RouterTopology {
                 .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock), Named.as(name + "-reconcile"),
+                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock, this::priceOf), Named.as(name + "-reconcile"),
                         stage.ledgerStore(), stage.reservationStore());
     }
 }

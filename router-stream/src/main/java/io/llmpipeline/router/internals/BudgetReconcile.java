@@ -25,11 +25,19 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
     private final BudgetAlerts alerts;
     private final boolean releaseOthers;
     private final Clock clock;
+    private final java.util.function.Function<String, io.llmpipeline.catalog.Pricing> priceOf;
     private KeyValueStore<String, Ledger> ledgers;
     private KeyValueStore<String, Reservation> reservations;
 
     /** @param releaseOthers whether a final attempt sends releases to the chain's other providers (not for releases themselves) */
     public BudgetReconcile(BudgetStage stage, BudgetsConfig config, boolean releaseOthers, Clock clock) {
+        this(stage, config, releaseOthers, clock, model -> null);
+    }
+
+    /** @param priceOf a model's price, to book attempts rounded up; null: book the event's own (half-up) cost */
+    public BudgetReconcile(BudgetStage stage, BudgetsConfig config, boolean releaseOthers, Clock clock,
+                           java.util.function.Function<String, io.llmpipeline.catalog.Pricing> priceOf) {
+        this.priceOf = priceOf;
         this.stage = stage;
         this.releaseOthers = releaseOthers;
         this.scopes = new BudgetScopes(config);
@@ -56,7 +64,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
             // the admission's report may still be on its way (see LeaseLedger): it must not reserve for a finished request
             reservations.put(reservationKey, Reservation.finishedMarker(event.getTenantId(), now));
         }
-        long cost = Math.max(0, event.getCostMicros());
+        long cost = booked(event);
         Map<String, Ledger> touched = new LinkedHashMap<>();
         if (cost > 0) {
             // booked in the window the request was admitted in, so its reservation and spend meet
@@ -113,5 +121,20 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
 
     private static InvocationEvent releaseOf(InvocationEvent event, String provider) {
         return releaseOf(event.getRequestId(), event.getTenantId(), provider, event.getEndedAtMs());
+    }
+
+    /**
+     * What the attempt books: its cost rounded up (never below what the provider bills for it),
+     * or, for a model this catalog does not price, the event's own cost.
+     */
+    private long booked(InvocationEvent event) {
+        long recorded = Math.max(0, event.getCostMicros());
+        io.llmpipeline.catalog.Pricing price = event.getBilled() ? priceOf.apply(event.getModel()) : null;
+        if (price == null || event.getUsage() == null) {
+            return recorded;
+        }
+        var u = event.getUsage();
+        return Math.max(recorded, io.llmpipeline.catalog.CostCalculator.bookedMicros(price, u.getInputTokens(),
+                u.getOutputTokens(), u.getCachedInputTokens(), u.getCacheCreationTokens()));
     }
 }

@@ -110,6 +110,24 @@ class BudgetTest {
     }
 
     @Test
+    void shouldBookEachAttemptRoundedUpSoTheBooksNeverFallBelowWhatTheProviderBills() {
+        start("""
+                budgets:
+                  limits:
+                    - {scope: tenant, key: "*", limitUsd: 1}
+                """);
+        for (int i = 0; i < 10; i++) {
+            LlmAssignment a = admitted("tiny-" + i);
+            // 3 prompt tokens at $0.15/MTok: 0.45 micro-dollars, which the worker's half-up rounding records as 0
+            router.invocations.pipeInput(a.getRequest().getRequestId(), Invocations.of(a, 1, 0, true)
+                    .setUsage(new io.llmpipeline.schemas.Usage(3, 0, 0, 0)).setBilled(true).build());
+        }
+
+        // the provider bills the ten together 4.5 micro-dollars, rounded up 5; the books must hold at least that
+        assertThat(tenantLedger("acme").spentMicros()).isEqualTo(10);
+    }
+
+    @Test
     void shouldBookBilledFailedAttemptsAndKeepTheRestReservedUntilTheFinalAttempt() {
         start("""
                 budgets:
