@@ -118,7 +118,8 @@ public final class SharedRateLimit {
      */
     public synchronized double demandPerMinute(long nowMs) {
         roll(nowMs);
-        if (nowMs - lastWaitMs < 2 * DEMAND_WINDOW_MS) {
+        // a worker whose queue ran dry must stop claiming the whole limit soon, or the busy ones stay at their even split
+        if (nowMs - lastWaitMs < DEMAND_WINDOW_MS) {
             return rate.ratePerMinute();
         }
         double used = Math.max(askedThisWindow, askedLastWindow);
