@@ -137,31 +137,31 @@ class ModelGuardTest {
 
     @Test
     void shouldReserveNothingForACallThatCouldNotStartBeforeItsDeadline() {
-        // 120 a minute less the 60/61 margin: one call every 508.3 ms, the bucket starting empty
-        ModelGuard g = limited(new SharedRateLimit("requests:openai", 120, 1, LimitShares.WHOLE, clock.millis()));
+        // 124 a minute less the 60/62 margin: one call every 500 ms, the bucket starting empty
+        ModelGuard g = limited(new SharedRateLimit("requests:openai", 124, 1, LimitShares.WHOLE, clock.millis()));
 
-        assertThat(g.reserveRateLimit(10, 1_000_500)).as("first room at 1_000_509, after the deadline")
+        assertThat(g.reserveRateLimit(10, 1_000_500)).as("first room at 1_000_500, not before the deadline")
                 .isEqualTo(new RateRoom.TooLate());
         assertThat(g.reserveRateLimit(10, 1_100_000)).as("the refused call took no room")
-                .isEqualTo(new RateRoom.Granted(1_000_509));
-        assertThat(g.reserveRateLimit(10, 1_100_000)).as("the next one queues behind it, too far ahead to promise")
-                .isEqualTo(new RateRoom.LookAgain(1_000_017));
-        clock.advanceMs(17);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_017));
+                .isEqualTo(new RateRoom.Granted(1_000_500));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("queued behind it").isEqualTo(new RateRoom.Granted(1_001_000));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("too far ahead to promise")
+                .isEqualTo(new RateRoom.LookAgain(1_000_500));
+        clock.advanceMs(500);
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_500));
     }
 
     @Test
     void shouldPaceAtThisWorkersShareOfTheLimitAndWaitWhileItHasNone() {
         double[] share = {0};
-        ModelGuard g = limited(new SharedRateLimit("requests:openai", 120, 1, limit -> share[0], clock.millis()));
+        ModelGuard g = limited(new SharedRateLimit("requests:openai", 124, 1, limit -> share[0], clock.millis()));
 
         assertThat(g.reserveRateLimit(10, 1_100_000)).as("no share yet: look again shortly, reserve nothing")
                 .isEqualTo(new RateRoom.LookAgain(1_000_250));
-        share[0] = 0.5; // two workers: 60 a minute less the margin, one call every 1016.7 ms
+        share[0] = 0.5; // two workers: 60 a minute after the margin, one call a second
         clock.advanceMs(250);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.LookAgain(1_000_267));
-        clock.advanceMs(17);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_267));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_250));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.LookAgain(1_001_250));
     }
 
     @Test
@@ -191,7 +191,7 @@ class ModelGuardTest {
 
     @Test
     void shouldGiveBackTheTokensACallDidNotUse() {
-        SharedRateLimit tpm = new SharedRateLimit("tokens:openai", 61_000, 1_000, LimitShares.WHOLE, clock.millis());
+        SharedRateLimit tpm = new SharedRateLimit("tokens:openai", 62_000, 1_000, LimitShares.WHOLE, clock.millis());
         ModelGuard g = new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
                 new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(), List.of(tpm), List.of(), Runnable::run);
         // 1,000 tokens a second, the bucket starting empty

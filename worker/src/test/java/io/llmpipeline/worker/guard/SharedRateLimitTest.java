@@ -30,7 +30,7 @@ class SharedRateLimitTest {
 
     @Test
     void shouldPaceAtItsShareOfTheGroupsRateLessTheMargin() {
-        SharedRateLimit rpm = new SharedRateLimit("requests:openai", 610, 1, limit -> 1.0 / 3, T0);
+        SharedRateLimit rpm = new SharedRateLimit("requests:openai", 620, 1, limit -> 1.0 / 3, T0);
 
         rpm.waitMs(1, T0);
 

@@ -301,7 +301,7 @@ class GuardsIT {
         try (PipelineHarness h = harness("rpm", "{requestsPerMinute: 120}");
              Worker worker = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.share("requests:openai") == 1.0);
-            // one call every ~0.5 s (120 a minute less the 60/61 margin), the bucket starting empty
+            // one call every ~0.5 s (120 a minute less the 60/62 margin), the bucket starting empty
             long deadline = System.currentTimeMillis() + 5_000;
             for (int i = 0; i < 14; i++) {
                 h.send(Assignments.withDeadline(Assignments.of("rl-" + i, "q" + i, GPT_A), deadline).build());
@@ -457,8 +457,8 @@ class GuardsIT {
     @Test
     void shouldWeighTheTokensPerMinuteLimitByEachCallsTokens() {
         // each call reserves 20 estimated input + 64 max output = 84 tokens and gives back what it did not use
-        // (the simulator answers 14 + 8): 6,100 a minute (100 a second after the margin) let 3 to 5 through in 2.5 s
-        try (PipelineHarness h = harness("tpm", "{tokensPerMinute: 6100}");
+        // (the simulator answers 14 + 8): 6,200 a minute (100 a second after the margin) let 3 to 5 through in 2.5 s
+        try (PipelineHarness h = harness("tpm", "{tokensPerMinute: 6200}");
              Worker worker = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.share("tokens:openai") == 1.0);
             long deadline = System.currentTimeMillis() + 2_500;

@@ -135,9 +135,9 @@ class RequestRunTest {
 
     @Test
     void shouldPaceCallsByTheRequestsPerMinuteLimitAndLowerItWhenTheProviderRefusesForItsPace() {
-        RunFixture f = new RunFixture("{requestsPerMinute: 122, retryInitialBackoffMs: 50, retryJitter: 0}");
+        RunFixture f = new RunFixture("{requestsPerMinute: 124, retryInitialBackoffMs: 50, retryJitter: 0}");
         var limit = f.guards.rateLimits().get("requests:openai");
-        // 122 a minute less the 60/61 margin: one call every 500 ms, the bucket starting empty
+        // 124 a minute less the 60/62 margin: one call every 500 ms, the bucket starting empty
         CompletableFuture<RunReport> first = f.start(assignment("r1", null, GPT_A));
         CompletableFuture<RunReport> second = f.start(assignment("r2", null, GPT_A));
         f.scheduler.advance(Duration.ofMillis(500));
