@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
             description = "none, primary-down (the primary model hard down, fallback healthy: a healthy baseline run, then the "
                     + "same load with the fault) or rate-limit-storm (the provider allows --rpm-limit per minute and answers 20%% "
-                    + "of calls 429 with Retry-After) or router-kill (a second router instance in its own JVM, killed with kill -9 "
+                    + "of calls 429 with Retry-After) or rate-limit (the same limit, no other fault) or router-kill (a second router instance in its own JVM, killed with kill -9 "
                     + "--kill-after-seconds into the run; prints the longest gap between results) (default: ${DEFAULT-VALUE}).")
     String scenarioName;
 
@@ -50,8 +50,12 @@ final class BenchCommand implements Callable<Integer> {
     int killAfterSeconds;
 
     @Option(names = "--rpm-limit", defaultValue = "1200",
-            description = "rate-limit-storm: the provider's requests per minute, known to the catalog (default: ${DEFAULT-VALUE}).")
+            description = "rate-limit-storm, rate-limit: the provider's requests per minute (default: ${DEFAULT-VALUE}).")
     int rpmLimit;
+
+    @Option(names = "--catalog-rpm-limit", paramLabel = "N",
+            description = "rate-limit-storm, rate-limit: the requests per minute the catalog believes, when it is wrong (default: --rpm-limit).")
+    Integer catalogRpmLimit;
 
     @Option(names = "--workers", defaultValue = "1",
             description = "Worker instances, one consumer group sharing every rate limit (default: ${DEFAULT-VALUE}).")
@@ -80,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(Math.max(1, workers), workerHeapMb)
-                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit))
+                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, catalogRpmLimit == null ? rpmLimit : catalogRpmLimit))
                 .withAdjust(this::roomForConcurrency);
         if (partitions != null) {
             options = options.withAdjust(catalog -> catalog.withBands(PriorityBands.spread(partitions)));
@@ -96,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
             double ceiling = KafkaCeiling.measure(pipeline.bootstrapServers(), "bench.ceiling." + System.nanoTime(),
                     bandPartitions, Math.max(requests, 20_000), encodedSize());
             // the storm's limit is in the catalog from the start: a warm-up would spend the first minute's allowance
-            int warmup = scenario == BenchScenario.RATE_LIMIT_STORM ? 0 : this.warmup;
+            int warmup = scenario.limited() ? 0 : this.warmup;
             if (warmup > 0) {
                 LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
             }
@@ -148,15 +152,15 @@ final class BenchCommand implements Callable<Integer> {
                 last.append(String.format(Locale.ROOT, " breaker_open_after_calls=%d baseline_p99_ms=%.1f added_p99_ms=%.1f",
                         afterFault, baseline.p99Ms(), added));
             }
-            if (scenario == BenchScenario.RATE_LIMIT_STORM) {
+            if (scenario.limited()) {
                 var stats = pipeline.simulator().stats();
                 int maxRpm = stats.models().keySet().stream().mapToInt(stats::maxRequestsPerMinute).max().orElse(0);
                 long throttled = stats.models().keySet().stream().mapToLong(m -> stats.callsWithStatus(m, 429)).sum();
-                System.out.printf(Locale.ROOT, "rate-limit storm: provider saw at most %d requests in any minute (limit %d); %d calls answered 429%n",
-                        maxRpm, rpmLimit, throttled);
-                // the storm refuses 20 % at random, so 80 % of the limit is the most that can complete
+                System.out.printf(Locale.ROOT, "%s: provider saw at most %d requests in any minute (limit %d, catalog %d); %d calls answered 429%n",
+                        scenario.label(), maxRpm, rpmLimit, catalogRpmLimit == null ? rpmLimit : catalogRpmLimit, throttled);
+                // the storm refuses 20 % at random, so 80 % of the limit is the most that can complete there
                 double ofLimit = outcome.throughput() / (rpmLimit / 60.0);
-                System.out.printf(Locale.ROOT, "rate-limit storm: completed %.1f req/s = %.0f %% of the limit's %.1f/s%n",
+                System.out.printf(Locale.ROOT, "rate limit: completed %.1f req/s = %.0f %% of the limit's %.1f/s%n",
                         outcome.throughput(), 100 * ofLimit, rpmLimit / 60.0);
                 last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d completed_of_limit=%.2f",
                         maxRpm, rpmLimit, throttled, ofLimit));
