@@ -72,6 +72,8 @@ public final class Worker implements AutoCloseable {
                 guards::demandPerMinute, guards::limitsPerMinute);
         group.set(quota);
         guards.all().forEach(metrics::register);
+        guards.rateLimits().forEach((id, limit) ->
+                metrics.rateLimit(id, () -> share(id), limit::groupRatePerMinute, limit::ratePerMinute));
         this.endpoints = new HashMap<>();
         catalog.config().providers().forEach((name, provider) -> endpoints.put(name, endpoint(name, provider, clock)));
         HealthReporter health = new HealthReporter(guards, metrics, clock, workerId);
