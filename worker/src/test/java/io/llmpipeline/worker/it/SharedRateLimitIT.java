@@ -88,6 +88,14 @@ class SharedRateLimitIT {
             assertThat(busiest).as("a sixth of the limit in any 10 s, plus one burst per worker")
                     .isLessThanOrEqualTo(LIMIT / 6 * 105 / 100 + workers.size());
             assertThat(busiest).as("and close to it: at least 90 %").isGreaterThanOrEqualTo(LIMIT / 6 * 9 / 10);
+
+            // a worker that stops says goodbye: the other two take its part within seconds (2 s of grace),
+            // split between them by what each asks for
+            long stoppedAt = System.currentTimeMillis();
+            w3.close();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    w1.share("requests:openai") + w2.share("requests:openai") > 0.99);
+            System.out.printf("shared rate limit: the leaver's share was taken in %d ms%n", System.currentTimeMillis() - stoppedAt);
         }
     }
 
