@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
             description = "none, primary-down (the primary model hard down, fallback healthy: a healthy baseline run, then the "
                     + "same load with the fault) or rate-limit-storm (the provider allows --rpm-limit per minute and answers 20%% "
-                    + "of calls 429 with Retry-After) or router-kill (a second router instance in its own JVM, killed with kill -9 "
+                    + "of calls 429 with Retry-After) or rate-limit (the same limit, no other fault) or router-kill (a second router instance in its own JVM, killed with kill -9 "
                     + "--kill-after-seconds into the run; prints the longest gap between results) (default: ${DEFAULT-VALUE}).")
     String scenarioName;
 
@@ -50,8 +50,16 @@ final class BenchCommand implements Callable<Integer> {
     int killAfterSeconds;
 
     @Option(names = "--rpm-limit", defaultValue = "1200",
-            description = "rate-limit-storm: the provider's requests per minute, known to the catalog (default: ${DEFAULT-VALUE}).")
+            description = "rate-limit-storm, rate-limit: the provider's requests per minute (default: ${DEFAULT-VALUE}).")
     int rpmLimit;
+
+    @Option(names = "--catalog-rpm-limit", paramLabel = "N",
+            description = "rate-limit-storm, rate-limit: the requests per minute the catalog believes, when it is wrong (default: --rpm-limit).")
+    Integer catalogRpmLimit;
+
+    @Option(names = "--workers", defaultValue = "1",
+            description = "Worker instances, one consumer group sharing every rate limit (default: ${DEFAULT-VALUE}).")
+    int workers;
 
     @Option(names = "--worker-heap-mb", defaultValue = "512",
             description = "The worker runs in its own JVM with this heap limit; 0 runs it inside the launcher (default: ${DEFAULT-VALUE}).")
@@ -75,8 +83,8 @@ final class BenchCommand implements Callable<Integer> {
                     requests, warmup, concurrency, providerLatencyMs, i -> request("k" + i));
         }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
-        LocalPipeline.Options options = common.options("bench").withWorkerProcesses(1, workerHeapMb)
-                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, rpmLimit))
+        LocalPipeline.Options options = common.options("bench").withWorkerProcesses(Math.max(1, workers), workerHeapMb)
+                .withAdjust(catalog -> scenario.adjust(catalog, TASK_TYPE, catalogRpmLimit == null ? rpmLimit : catalogRpmLimit))
                 .withAdjust(this::roomForConcurrency);
         if (partitions != null) {
             options = options.withAdjust(catalog -> catalog.withBands(PriorityBands.spread(partitions)));
@@ -85,14 +93,14 @@ final class BenchCommand implements Callable<Integer> {
              LlmClient client = LlmClient.connect(pipeline.catalog(), pipeline.bootstrapServers())) {
             pipeline.simulator().script("*", FaultScript.none().withLatency(providerLatencyMs, 0));
             int bandPartitions = pipeline.catalog().bands().totalPartitions();
-            System.err.printf("bench: %d requests, concurrency %d, provider latency %d ms, %d partitions, scenario %s, worker %s, Kafka at %s%n",
-                    requests, concurrency, providerLatencyMs, bandPartitions, scenario.label(),
-                    workerHeapMb > 0 ? "in its own JVM with -Xmx" + workerHeapMb + "m" : "in this JVM", pipeline.bootstrapServers());
+            System.err.printf("bench: %d requests, concurrency %d, provider latency %d ms, %d partitions, scenario %s, %d worker(s) %s, Kafka at %s%n",
+                    requests, concurrency, providerLatencyMs, bandPartitions, scenario.label(), Math.max(1, workers),
+                    workerHeapMb > 0 ? "each in its own JVM with -Xmx" + workerHeapMb + "m" : "in this JVM", pipeline.bootstrapServers());
 
             double ceiling = KafkaCeiling.measure(pipeline.bootstrapServers(), "bench.ceiling." + System.nanoTime(),
                     bandPartitions, Math.max(requests, 20_000), encodedSize());
             // the storm's limit is in the catalog from the start: a warm-up would spend the first minute's allowance
-            int warmup = scenario == BenchScenario.RATE_LIMIT_STORM ? 0 : this.warmup;
+            int warmup = scenario.limited() ? 0 : this.warmup;
             if (warmup > 0) {
                 LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
             }
@@ -120,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             long providerCalls = pipeline.simulator().stats().totalCalls();
             Thread.sleep(1_000); // the worker process writes its figures twice a second
-            WorkerFigures workers = pipeline.workerFigures();
+            WorkerFigures workerFigures = pipeline.workerFigures();
 
             System.out.printf(Locale.ROOT, "%nend-to-end: %d requests in %.1f s = %.0f req/s; latency p50 %.1f ms, p99 %.1f ms; %d failed%n",
                     outcome.requests(), outcome.seconds(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), outcome.failed());
@@ -129,13 +137,14 @@ final class BenchCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
             System.out.printf(Locale.ROOT, "provider calls: %d; worker: %d calls in flight at most, heap peak %d MB%n",
-                    providerCalls, workers.inFlightMax(), workers.heapUsedPeakMb());
+                    providerCalls, workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
             StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
                     "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d",
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
-            last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d", workers.inFlightMax(), workers.heapUsedPeakMb()));
+            last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d workers=%d", workerFigures.inFlightMax(),
+                    workerFigures.heapUsedPeakMb(), Math.max(1, workers)));
             if (scenario == BenchScenario.PRIMARY_DOWN) {
-                long openedAt = workers.breakerOpenAfterCalls(primary);
+                long openedAt = workerFigures.breakerOpenAfterCalls(primary);
                 long afterFault = openedAt < 0 ? -1 : openedAt - primaryCallsBeforeFault;
                 double added = outcome.p99Ms() - baseline.p99Ms();
                 System.out.printf(Locale.ROOT, "primary %s down: breaker opened after %d calls to the down model; p99 %.1f ms vs %.1f ms healthy (%+.1f ms)%n",
@@ -143,13 +152,18 @@ final class BenchCommand implements Callable<Integer> {
                 last.append(String.format(Locale.ROOT, " breaker_open_after_calls=%d baseline_p99_ms=%.1f added_p99_ms=%.1f",
                         afterFault, baseline.p99Ms(), added));
             }
-            if (scenario == BenchScenario.RATE_LIMIT_STORM) {
+            if (scenario.limited()) {
                 var stats = pipeline.simulator().stats();
                 int maxRpm = stats.models().keySet().stream().mapToInt(stats::maxRequestsPerMinute).max().orElse(0);
                 long throttled = stats.models().keySet().stream().mapToLong(m -> stats.callsWithStatus(m, 429)).sum();
-                System.out.printf(Locale.ROOT, "rate-limit storm: provider saw at most %d requests in any minute (limit %d); %d calls answered 429%n",
-                        maxRpm, rpmLimit, throttled);
-                last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d", maxRpm, rpmLimit, throttled));
+                System.out.printf(Locale.ROOT, "%s: provider saw at most %d requests in any minute (limit %d, catalog %d); %d calls answered 429%n",
+                        scenario.label(), maxRpm, rpmLimit, catalogRpmLimit == null ? rpmLimit : catalogRpmLimit, throttled);
+                // the storm refuses 20 % at random, so 80 % of the limit is the most that can complete there
+                double ofLimit = outcome.throughput() / (rpmLimit / 60.0);
+                System.out.printf(Locale.ROOT, "rate limit: completed %.1f req/s = %.0f %% of the limit's %.1f/s%n",
+                        outcome.throughput(), 100 * ofLimit, rpmLimit / 60.0);
+                last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d completed_of_limit=%.2f",
+                        maxRpm, rpmLimit, throttled, ofLimit));
             }
             if (scenario == BenchScenario.ROUTER_KILL) {
                 System.out.printf(Locale.ROOT, "router kill -9 (one of two instances): longest gap between results %.0f ms%n", outcome.longestGapMs());

@@ -21,6 +21,8 @@ enum BenchScenario {
      * share of calls besides; the catalog knows the limit, so the worker should never exceed it.
      */
     RATE_LIMIT_STORM,
+    /** The provider allows a number of requests per minute and nothing goes wrong otherwise: how close to it the workers run. */
+    RATE_LIMIT,
     /**
      * A second router instance runs in its own JVM; mid-run it is killed with kill -9 (SIGKILL), and
      * the longest gap between two results tells how long routing stalled.
@@ -41,7 +43,7 @@ enum BenchScenario {
 
     /** The catalog the scenario runs with. */
     Catalog adjust(Catalog catalog, String taskType, int rpmLimit) {
-        if (this != RATE_LIMIT_STORM) {
+        if (!limited()) {
             return catalog;
         }
         String provider = catalog.requireModel(primaryModel(catalog, taskType)).provider();
@@ -59,6 +61,7 @@ enum BenchScenario {
         FaultScript healthy = FaultScript.none().withLatency(latencyMs, 0);
         switch (this) {
             case NONE, ROUTER_KILL -> simulator.script("*", healthy);
+            case RATE_LIMIT -> simulator.script("*", healthy.toBuilder().requestsPerMinute(rpmLimit).build());
             case PRIMARY_DOWN -> simulator.script(wireName(catalog, primaryModel(catalog, taskType)),
                     healthy.toBuilder().down(true).errorStatus(503).build());
             case RATE_LIMIT_STORM -> simulator.script("*", healthy.toBuilder()
@@ -66,6 +69,11 @@ enum BenchScenario {
                     .errorRate(STORM_429_RATE).errorStatus(429).retryAfterSeconds(STORM_RETRY_AFTER_SECONDS)
                     .build());
         }
+    }
+
+    /** The provider enforces a requests-per-minute limit. */
+    boolean limited() {
+        return this == RATE_LIMIT_STORM || this == RATE_LIMIT;
     }
 
     static String primaryModel(Catalog catalog, String taskType) {

@@ -48,6 +48,17 @@ public final class TokenBucket {
     }
 
     /**
+     * Takes {@code permits} whether or not they are there: the bucket goes into debt, which later
+     * callers wait behind ({@link #waitFor} counts it). A caller that asked {@link #waitFor} first
+     * and waits that long before calling keeps the rate, and callers are served first come, first
+     * served without any of them polling.
+     */
+    public void take(double permits, long nowMs) {
+        refill(nowMs);
+        tokens -= permits;
+    }
+
+    /**
      * Corrects an earlier take by the difference between what was used and what was taken: a
      * refund when the call used less (never above the burst), a debt when it used more.
      */

@@ -46,4 +46,16 @@ class TokenBucketTest {
 
         assertThat(bucket.available(2_000)).isEqualTo(11);
     }
+
+    @Test
+    void shouldQueueCallersBehindTheDebtOfEarlierTakes() {
+        TokenBucket bucket = new TokenBucket(600, 1, 0); // one every 100 ms
+
+        bucket.take(1, 0);
+        bucket.take(1, 0);
+
+        assertThat(bucket.waitFor(1, 0)).as("two taken on credit: the third waits for three permits").isEqualTo(300);
+        assertThat(bucket.waitFor(1, 200)).isEqualTo(100);
+        assertThat(bucket.waitFor(1, 300)).isZero();
+    }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,6 +21,7 @@ import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.ProviderConfig;
 import io.llmpipeline.catalog.TopicPlan;
 import io.llmpipeline.catalog.TopicLeaders;
+import io.llmpipeline.quota.QuotaGroup;
 import io.llmpipeline.worker.guard.GuardRegistry;
 import io.llmpipeline.worker.guard.GuardState;
 import io.llmpipeline.worker.guard.ModelGuard;
@@ -46,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, ProviderEndpoint> endpoints;
     private final GuardRegistry guards;
     private final WorkerMetrics metrics;
+    private final QuotaGroup quota;
     private volatile boolean closed;
 
     private Worker(Catalog catalog, String bootstrapServers, String workerId, Options options) {
@@ -58,8 +61,19 @@ public final class Worker implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         this.metrics = new WorkerMetrics(options.registry());
         Scheduler timer = Scheduler.of(scheduler);
-        this.guards = new GuardRegistry(catalog, clock, timer);
+        AtomicReference<QuotaGroup> group = new AtomicReference<>();
+        // until the group has heard this worker for its grace, the worker holds no share and its calls wait
+        this.guards = new GuardRegistry(catalog, clock, timer, limit -> {
+            QuotaGroup g = group.get();
+            return g == null ? 0 : g.fraction(limit);
+        });
+        this.quota = guards.rateLimits().isEmpty() ? null : QuotaGroup.join(
+                QuotaGroup.Settings.defaults(bootstrapServers, quotaTopic(catalog), workerId), clock,
+                guards::demandPerMinute, guards::limitsPerMinute);
+        group.set(quota);
         guards.all().forEach(metrics::register);
+        guards.rateLimits().forEach((id, limit) ->
+                metrics.rateLimit(id, () -> share(id), limit::groupRatePerMinute, limit::ratePerMinute));
         this.endpoints = new HashMap<>();
         catalog.config().providers().forEach((name, provider) -> endpoints.put(name, endpoint(name, provider, clock)));
         HealthReporter health = new HealthReporter(guards, metrics, clock, workerId);
@@ -70,10 +84,21 @@ public final class Worker implements AutoCloseable {
             // e.g. the broker is unreachable and the producer cannot initialise its transactions
             endpoints.values().forEach(endpoint -> endpoint.transport().close());
             scheduler.shutdownNow();
+            if (quota != null) {
+                quota.close();
+            }
             throw e;
         }
         this.thread = new Thread(loop, "worker-" + workerId + "-kafka");
         thread.start();
+    }
+
+    /**
+     * The workers of one group share every rate limit through heartbeats on this topic; its name
+     * follows the group's, so pipelines with different prefixes never share limits by accident.
+     */
+    public static String quotaTopic(Catalog catalog) {
+        return catalog.config().worker().groupId() + ".quota-members";
     }
 
     private ProviderEndpoint endpoint(String name, ProviderConfig provider, Clock clock) {
@@ -117,6 +142,20 @@ public final class Worker implements AutoCloseable {
                 metrics.rateLimitWaits(), calls, opened, states);
     }
 
+    /**
+     * This worker's part of a shared rate limit now, in [0, 1] ({@code requests:<provider>},
+     * {@code tokens:<provider>/<model>} ...); 0 until the worker group has heard it for its grace.
+     */
+    public double share(String limitId) {
+        return quota == null ? 1.0 : quota.fraction(limitId);
+    }
+
+    /** This worker's pace of a shared rate limit, per minute (its share of the group's rate, less a margin). */
+    public double ratePerMinute(String limitId) {
+        var limit = guards.rateLimits().get(limitId);
+        return limit == null ? Double.POSITIVE_INFINITY : limit.ratePerMinute();
+    }
+
     public MeterRegistry meterRegistry() {
         return metrics.registry();
     }
@@ -136,6 +175,10 @@ public final class Worker implements AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // only now, with no call left to make, may the others take this worker's share
+        if (quota != null) {
+            quota.close();
         }
         endpoints.values().forEach(e -> e.transport().close());
         scheduler.shutdownNow();

@@ -59,6 +59,18 @@ public final class FailurePolicy {
      *                      request starts over, never spliced with another attempt's output
      */
     public static Verdict judge(ErrorKind kind, Integer status, boolean partialOutput) {
+        return judge(kind, status, partialOutput, false);
+    }
+
+    /**
+     * @param accountExhausted the provider said the account is out of quota or credit
+     *                         ({@code insufficient_quota}): no retry can succeed until someone pays,
+     *                         so the model is held and the request moves on, without blaming the breaker
+     */
+    public static Verdict judge(ErrorKind kind, Integer status, boolean partialOutput, boolean accountExhausted) {
+        if (accountExhausted) {
+            return new Verdict(Action.FAIL_OVER, false, retryableForCaller(kind), partialOutput);
+        }
         boolean retryable = retryableForCaller(kind);
         if (kind == ErrorKind.CONTEXT_OVERFLOW) {
             return new Verdict(Action.NEXT_CANDIDATE, false, retryable, partialOutput);
@@ -68,7 +80,7 @@ public final class FailurePolicy {
         }
         if (status >= 300) {
             return switch (status) {
-                // load shedding, not ill health: honour Retry-After, leave the breaker alone
+                // load shedding, not ill health: honour Retry-After for this request, leave the breaker alone
                 case 425, 429 -> new Verdict(Action.RETRY, false, retryable, partialOutput);
                 case 408, 500, 502, 503, 504, 529 -> new Verdict(Action.RETRY, true, retryable, partialOutput);
                 case 401, 403, 404 -> new Verdict(Action.FAIL_OVER, true, retryable, partialOutput);

@@ -3,7 +3,9 @@ package io.llmpipeline.worker.guard;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,34 +14,39 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.GuardsConfig;
+import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.ProviderConfig;
 
 /**
  * Builds the guards of every catalog model once. A provider's rate limits and bulkhead are
- * shared by its models; a model's own limits come on top.
+ * shared by its models; a model's own limits come on top. Each rate limit is this worker's share
+ * of a limit the whole worker group holds ({@link LimitShares}); the registry tells the group what
+ * each limit is now and how much of it this worker would use.
  */
 public final class GuardRegistry {
-    /**
-     * The limiters' window: a minute plus a margin for the time a call takes to reach the
-     * provider, so a provider counting in its own sliding minute never sees more than the limit.
-     */
-    static final long WINDOW_MS = 61_000;
-
     private final Map<String, ModelGuard> byModel = new HashMap<>();
+    private final Map<String, SharedRateLimit> limits = new LinkedHashMap<>();
+    private final Clock clock;
 
+    /** A worker alone: it holds the whole of every limit. */
     public GuardRegistry(Catalog catalog, Clock clock, Executor handoff) {
+        this(catalog, clock, handoff, LimitShares.WHOLE);
+    }
+
+    public GuardRegistry(Catalog catalog, Clock clock, Executor handoff, LimitShares shares) {
+        this.clock = clock;
         Map<String, Shared> shared = new HashMap<>();
         catalog.config().providers().forEach((name, provider) ->
-                shared.put(name, Shared.of(provider.guards().resolvedOver(null), clock, handoff)));
+                shared.put(name, shared(name, provider.guards().resolvedOver(null), shares, handoff)));
         catalog.config().models().forEach((name, model) -> {
             ProviderConfig provider = catalog.provider(model.provider());
             GuardsConfig own = model.guards() == null ? GuardsConfig.defaults() : model.guards();
             GuardsConfig resolved = own.resolvedOver(provider.guards());
             Shared providerLevel = shared.get(model.provider());
-            Shared modelLevel = Shared.of(own.resolvedOver(null), clock, handoff);
-            List<SlidingWindowLimiter> requests = new ArrayList<>(providerLevel.requests());
+            Shared modelLevel = shared(ModelKey.of(model.provider(), name), own.resolvedOver(null), shares, handoff);
+            List<SharedRateLimit> requests = new ArrayList<>(providerLevel.requests());
             requests.addAll(modelLevel.requests());
-            List<SlidingWindowLimiter> tokens = new ArrayList<>(providerLevel.tokens());
+            List<SharedRateLimit> tokens = new ArrayList<>(providerLevel.tokens());
             tokens.addAll(modelLevel.tokens());
             List<AsyncBulkhead> bulkheads = new ArrayList<>(providerLevel.bulkheads());
             bulkheads.addAll(modelLevel.bulkheads());
@@ -59,17 +66,45 @@ public final class GuardRegistry {
         return byModel.values();
     }
 
-    private record Shared(List<SlidingWindowLimiter> requests, List<SlidingWindowLimiter> tokens,
-                          List<AsyncBulkhead> bulkheads) {
-        static Shared of(GuardsConfig g, Clock clock, Executor handoff) {
-            List<SlidingWindowLimiter> requests = g.requestsPerMinute() == null ? List.of()
-                    : List.of(new SlidingWindowLimiter(g.requestsPerMinute(), WINDOW_MS, clock));
-            List<SlidingWindowLimiter> tokens = g.tokensPerMinute() == null ? List.of()
-                    : List.of(new SlidingWindowLimiter(g.tokensPerMinute(), WINDOW_MS, clock));
-            List<AsyncBulkhead> bulkheads = g.maxConcurrentCalls() == null ? List.of()
-                    : List.of(new AsyncBulkhead(g.maxConcurrentCalls(), handoff));
-            return new Shared(requests, tokens, bulkheads);
-        }
+    /** Every rate limit, by the id the worker group knows it by; empty when the catalog sets none. */
+    public Map<String, SharedRateLimit> rateLimits() {
+        return Collections.unmodifiableMap(limits);
     }
 
+    /** Each limit's size per minute as this worker sees it now (it adapts to the provider). */
+    public Map<String, Double> limitsPerMinute() {
+        Map<String, Double> sizes = new HashMap<>();
+        limits.forEach((id, l) -> sizes.put(id, l.groupRatePerMinute()));
+        return sizes;
+    }
+
+    /** What this worker would use of each limit per minute. */
+    public Map<String, Double> demandPerMinute() {
+        long now = clock.millis();
+        Map<String, Double> demand = new HashMap<>();
+        limits.forEach((id, l) -> demand.put(id, l.demandPerMinute(now)));
+        return demand;
+    }
+
+    /** @param owner a provider's name, or a model's key */
+    private Shared shared(String owner, GuardsConfig g, LimitShares shares, Executor handoff) {
+        long now = clock.millis();
+        List<SharedRateLimit> requests = g.requestsPerMinute() == null ? List.of()
+                : List.of(limit("requests:" + owner, g.requestsPerMinute(), 1, shares, now));
+        // a token burst of half a second's worth: enough for the usual call, little to overshoot by
+        List<SharedRateLimit> tokens = g.tokensPerMinute() == null ? List.of()
+                : List.of(limit("tokens:" + owner, g.tokensPerMinute(), g.tokensPerMinute() / 120.0, shares, now));
+        List<AsyncBulkhead> bulkheads = g.maxConcurrentCalls() == null ? List.of()
+                : List.of(new AsyncBulkhead(g.maxConcurrentCalls(), handoff));
+        return new Shared(requests, tokens, bulkheads);
+    }
+
+    private SharedRateLimit limit(String id, double perMinute, double burst, LimitShares shares, long now) {
+        SharedRateLimit l = new SharedRateLimit(id, perMinute, burst, shares, now);
+        limits.put(id, l);
+        return l;
+    }
+
+    private record Shared(List<SharedRateLimit> requests, List<SharedRateLimit> tokens, List<AsyncBulkhead> bulkheads) {
+    }
 }

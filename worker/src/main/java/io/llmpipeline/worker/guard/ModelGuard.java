@@ -23,6 +23,11 @@ import io.llmpipeline.schemas.ErrorKind;
  * report how it ended); the parts stay inside.
  */
 public final class ModelGuard {
+    /** How far ahead rate-limit room is reserved: the longest a share change can be outrun by promises. */
+    static final long RESERVE_AHEAD_MS = 1_000;
+    /** How soon a call that found no share asks again (a joining member gets its share within seconds). */
+    static final long NO_SHARE_RECHECK_MS = 250;
+
     private final String provider;
     private final String model;
     private final GuardsConfig config;
@@ -30,8 +35,8 @@ public final class ModelGuard {
     private final CircuitBreaker breaker;
     private final Cooldown cooldown;
     private final RetrySchedule retry;
-    private final List<SlidingWindowLimiter> requestLimiters;
-    private final List<SlidingWindowLimiter> tokenLimiters;
+    private final List<SharedRateLimit> requestLimits;
+    private final List<SharedRateLimit> tokenLimits;
     private final List<AsyncBulkhead> bulkheads;
     private final TrialGate trial;
     private final AtomicLong calls = new AtomicLong();
@@ -42,15 +47,15 @@ public final class ModelGuard {
     private volatile Consumer<ModelGuard> onChange = g -> { };
 
     public ModelGuard(String provider, String model, GuardsConfig resolved, Clock clock, RetrySchedule retry,
-                      List<SlidingWindowLimiter> requestLimiters, List<SlidingWindowLimiter> tokenLimiters,
+                      List<SharedRateLimit> requestLimits, List<SharedRateLimit> tokenLimits,
                       List<AsyncBulkhead> bulkheads, Executor handoff) {
         this.provider = provider;
         this.model = model;
         this.config = resolved;
         this.clock = clock;
         this.retry = retry;
-        this.requestLimiters = List.copyOf(requestLimiters);
-        this.tokenLimiters = List.copyOf(tokenLimiters);
+        this.requestLimits = List.copyOf(requestLimits);
+        this.tokenLimits = List.copyOf(tokenLimits);
         this.bulkheads = List.copyOf(bulkheads);
         this.cooldown = new Cooldown(clock);
         this.trial = new TrialGate(resolved.minimumCalls(), handoff);
@@ -105,28 +110,104 @@ public final class ModelGuard {
     }
 
     /**
-     * Reserves rate-limit room for a call weighing {@code tokens} and returns the epoch ms at which
-     * it may start, or -1 (and nothing reserved) when that would be at or after {@code deadlineMs}.
+     * Reserves rate-limit room for a call weighing {@code tokens}: granted with the moment it may
+     * start when that is within {@link #RESERVE_AHEAD_MS}; otherwise nothing is reserved and the
+     * call asks again later (a share may shrink meanwhile, and a worker never promises room it may
+     * no longer hold), or gives up when even the current pace would start it after its deadline.
      */
-    public long reserveRateLimit(int tokens, long deadlineMs) {
-        long at = clock.millis();
-        for (SlidingWindowLimiter l : requestLimiters) {
-            at = Math.max(at, l.earliest(1));
+    public RateRoom reserveRateLimit(int tokens, long deadlineMs) {
+        long now = clock.millis();
+        long wait = 0;
+        for (SharedRateLimit l : requestLimits) {
+            wait = Math.max(wait, l.waitMs(1, now));
         }
-        for (SlidingWindowLimiter l : tokenLimiters) {
-            at = Math.max(at, l.earliest(tokens));
+        for (SharedRateLimit l : tokenLimits) {
+            wait = Math.max(wait, l.waitMs(tokens, now));
         }
+        if (wait == Long.MAX_VALUE) {
+            return new RateRoom.LookAgain(now + NO_SHARE_RECHECK_MS); // no share yet (joining) or none left
+        }
+        long at = now + wait;
         if (at >= deadlineMs) {
-            return -1;
+            return new RateRoom.TooLate();
         }
-        // every limiter reserves the same start, the latest any of them can give
-        for (SlidingWindowLimiter l : requestLimiters) {
-            at = Math.max(at, l.reserveAt(1, at));
+        if (wait > RESERVE_AHEAD_MS) {
+            return new RateRoom.LookAgain(at - RESERVE_AHEAD_MS);
         }
-        for (SlidingWindowLimiter l : tokenLimiters) {
-            at = Math.max(at, l.reserveAt(tokens, at));
+        for (SharedRateLimit l : requestLimits) {
+            l.take(1, now);
         }
-        return at;
+        for (SharedRateLimit l : tokenLimits) {
+            l.take(tokens, now);
+        }
+        return new RateRoom.Granted(at);
+    }
+
+    /** A call that reserved {@code reserved} tokens used {@code used} (prompt plus answer; 0 when it was not billed). */
+    public void tokensUsed(int reserved, int used) {
+        long now = clock.millis();
+        for (SharedRateLimit l : tokenLimits) {
+            l.correct(reserved, used, now);
+        }
+    }
+
+    /**
+     * The provider answered: the limits it announced cap the rates of this model's most specific
+     * limits (its own when it has any, else its provider's), and a call it took lets them climb.
+     */
+    public void providerAnswered(ProviderLimits limits, boolean accepted) {
+        long now = clock.millis();
+        SharedRateLimit requests = mostSpecific(requestLimits);
+        SharedRateLimit tokens = mostSpecific(tokenLimits);
+        if (requests != null) {
+            if (limits.requests() != null) {
+                requests.onProviderLimit(limits.requests().limit(), now);
+            }
+            if (accepted) {
+                requests.onAccepted(now);
+            }
+        }
+        if (tokens != null) {
+            if (limits.tokens() != null) {
+                tokens.onProviderLimit(limits.tokens().limit(), now);
+            }
+            if (accepted) {
+                tokens.onAccepted(now);
+            }
+        }
+    }
+
+    /**
+     * The provider refused a call with a 429. Unless its headers show room left under every
+     * limit (load shedding: the call is retried, the pace stays), the limit it ran out of, or
+     * every limit when it did not say, slows down.
+     */
+    public void providerThrottled(ProviderLimits limits) {
+        if (limits.saysRoomLeft()) {
+            return;
+        }
+        long now = clock.millis();
+        boolean byRequests = limits.requests() == null || limits.requests().remaining() <= 0;
+        boolean byTokens = limits.tokens() == null || limits.tokens().remaining() <= 0;
+        SharedRateLimit requests = mostSpecific(requestLimits);
+        SharedRateLimit tokens = mostSpecific(tokenLimits);
+        if (requests != null && byRequests) {
+            requests.onThrottled(now);
+        }
+        if (tokens != null && byTokens) {
+            tokens.onThrottled(now);
+        }
+    }
+
+    private static SharedRateLimit mostSpecific(List<SharedRateLimit> limits) {
+        return limits.isEmpty() ? null : limits.getLast(); // the registry lists the provider's first, the model's last
+    }
+
+    /** This model's limits, for metrics. */
+    public List<SharedRateLimit> rateLimits() {
+        List<SharedRateLimit> all = new java.util.ArrayList<>(requestLimits);
+        all.addAll(tokenLimits);
+        return all;
     }
 
     /**
@@ -191,7 +272,11 @@ public final class ModelGuard {
         breaker.releasePermission();
     }
 
-    /** The provider asked for a pause (Retry-After): no call until it is over. */
+    /**
+     * No call to this model until {@code retryAfter} is over: the provider is overloaded or failing
+     * (503 with Retry-After), or said the whole account is exhausted. An ordinary 429's Retry-After
+     * delays only its own request.
+     */
     public void holdFor(Duration retryAfter) {
         coolDown(retryAfter, "Retry-After " + retryAfter.toMillis() + " ms");
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -49,6 +50,20 @@ public final class WorkerMetrics {
     }
 
     /** Registers the meters of one guarded model. */
+    /**
+     * Gauges of one shared rate limit: this worker's share of it, the group's rate as this worker
+     * sees it (adapted to the provider), and this worker's pace, per minute.
+     */
+    public void rateLimit(String limitId, DoubleSupplier share, DoubleSupplier groupRatePerMinute,
+                          DoubleSupplier ratePerMinute) {
+        Gauge.builder("llm.worker.rate_limit.share", share::getAsDouble).tag("limit", limitId)
+                .description("this worker's part of the limit held by the worker group, 0-1").register(registry);
+        Gauge.builder("llm.worker.rate_limit.group_per_minute", groupRatePerMinute::getAsDouble).tag("limit", limitId)
+                .description("the limit the group splits, adapted to the provider's headers and 429s").register(registry);
+        Gauge.builder("llm.worker.rate_limit.pace_per_minute", ratePerMinute::getAsDouble).tag("limit", limitId)
+                .description("this worker's pace: its share of the group's rate, less the margin").register(registry);
+    }
+
     public void register(ModelGuard guard) {
         perModel.computeIfAbsent(guard.key(), k -> new PerModel(registry, guard));
     }

@@ -9,6 +9,7 @@ import io.llmpipeline.catalog.ProviderKind;
 import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.Usage;
 import io.llmpipeline.worker.guard.FailurePolicy;
+import io.llmpipeline.worker.guard.ProviderLimits;
 import io.llmpipeline.worker.provider.AttemptOutcome.Answered;
 import io.llmpipeline.worker.provider.AttemptOutcome.Failed;
 
@@ -48,6 +49,15 @@ public abstract sealed class ProviderAdapter permits OpenAiAdapter, AnthropicAda
                     f.usage(), f.partial());
         }
         return outcome;
+    }
+
+    /** What the response's headers say of the provider's rate limits (and whether the account is exhausted); never throws. */
+    public final ProviderLimits limits(RawResponse response) {
+        try {
+            return RateLimitHeaders.read(response, clock);
+        } catch (RuntimeException e) {
+            return ProviderLimits.NONE;
+        }
     }
 
     private AttemptOutcome read(RawResponse response, ProviderCall call) {

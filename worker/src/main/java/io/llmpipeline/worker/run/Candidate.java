@@ -24,6 +24,10 @@ final class Candidate {
     Standing standing = Standing.ACTIVE;
     int failures;
     int unreadableAnswers;
+    /** 429s this round: they pace the retries but never use up the model's attempts */
+    int throttles;
+    /** tokens reserved from the model's tokens-per-minute limits for the call in flight */
+    int reservedTokens;
 
     Candidate(ModelRef ref, ModelConfig model, ModelGuard guard, ProviderEndpoint endpoint) {
         this.ref = ref;

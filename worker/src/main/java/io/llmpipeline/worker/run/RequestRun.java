@@ -10,8 +10,11 @@ import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.InvocationOutcome;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.Usage;
 import io.llmpipeline.worker.guard.FailurePolicy;
 import io.llmpipeline.worker.guard.FailurePolicy.Verdict;
+import io.llmpipeline.worker.guard.ProviderLimits;
+import io.llmpipeline.worker.guard.RateRoom;
 import io.llmpipeline.worker.provider.AttemptOutcome;
 import io.llmpipeline.worker.provider.AttemptOutcome.Answered;
 import io.llmpipeline.worker.provider.AttemptOutcome.Failed;
@@ -42,6 +45,8 @@ public final class RequestRun {
     static final long MIN_RECHECK_MS = 50;
     /** Pause before trying again when the attempt journal could not take a call's start. */
     static final long JOURNAL_RETRY_MS = 1_000;
+    /** A throttled request backs off like a request on its third retry at most: the rate limits pace it anyway. */
+    static final int MAX_THROTTLE_BACKOFF_STEP = 3;
 
     private final LlmAssignment assignment;
     private final LlmRequest request;
@@ -171,19 +176,23 @@ public final class RequestRun {
 
     private void reserve(Candidate c) {
         int tokens = assignment.getEstimatedInputTokens() + c.maxTokens(request.getParams().getMaxTokens());
-        long at = c.guard.reserveRateLimit(tokens, deadlineMs);
         long now = now();
-        if (at < 0) {
-            ctx.metrics().rateLimitWait(c.guard, deadlineMs - now);
-            fail(ErrorKind.DEADLINE_EXCEEDED, "the rate limit of " + c.key()
-                    + " would start the call after the deadline; " + deadlineMessage(), null);
-            return;
-        }
-        if (at > now) {
-            ctx.metrics().rateLimitWait(c.guard, at - now);
-            ctx.scheduler().schedule(() -> guarded(() -> admit(c)), at - now);
-        } else {
-            admit(c);
+        switch (c.guard.reserveRateLimit(tokens, deadlineMs)) {
+            case RateRoom.TooLate() -> {
+                ctx.metrics().rateLimitWait(c.guard, deadlineMs - now);
+                fail(ErrorKind.DEADLINE_EXCEEDED, "the rate limit of " + c.key()
+                        + " would start the call after the deadline; " + deadlineMessage(), null);
+            }
+            case RateRoom.LookAgain(long atMs) -> later(Math.max(MIN_RECHECK_MS, atMs - now));
+            case RateRoom.Granted(long atMs) -> {
+                c.reservedTokens = tokens;
+                if (atMs > now) {
+                    ctx.metrics().rateLimitWait(c.guard, atMs - now);
+                    ctx.scheduler().schedule(() -> guarded(() -> admit(c)), atMs - now);
+                } else {
+                    admit(c);
+                }
+            }
         }
     }
 
@@ -291,12 +300,15 @@ public final class RequestRun {
         c.guard.releaseCallSlot();
         long nanos = ctx.nanoTime().getAsLong() - startNanos;
         AttemptOutcome outcome;
+        ProviderLimits limits = ProviderLimits.NONE;
         if (error != null) {
             TransportException failure = TransportException.from(error);
             outcome = Failed.of(failure.kind(), null, failure.getMessage());
         } else {
             outcome = c.endpoint.adapter().outcome(response, call);
+            limits = c.endpoint.adapter().limits(response);
         }
+        paceFrom(c, outcome, limits, response != null);
         ctx.metrics().callEnded(c.guard, outcome instanceof Failed f ? f.kind().name() : null, nanos);
         switch (outcome) {
             case Answered a -> hooks.journal().ended(journaled, now(), a.usage(), null);
@@ -308,7 +320,21 @@ public final class RequestRun {
         }
         switch (outcome) {
             case Answered a -> onAnswer(c, call, a, startedAt, nanos);
-            case Failed f -> onFailure(c, f, startedAt, nanos);
+            case Failed f -> onFailure(c, f, limits.accountExhausted(), startedAt, nanos);
+        }
+    }
+
+    /** What the call tells the model's rate limits: tokens really used, the provider's limits, a 429. */
+    private void paceFrom(Candidate c, AttemptOutcome outcome, ProviderLimits limits, boolean responded) {
+        Usage used = outcome.usage();
+        c.guard.tokensUsed(c.reservedTokens, used == null ? 0 : used.getInputTokens() + used.getOutputTokens());
+        c.reservedTokens = 0;
+        if (!responded) {
+            return;
+        }
+        c.guard.providerAnswered(limits, outcome instanceof Answered);
+        if (outcome instanceof Failed f && f.kind() == ErrorKind.RATE_LIMITED) {
+            c.guard.providerThrottled(limits);
         }
     }
 
@@ -337,8 +363,8 @@ public final class RequestRun {
         finish(log.succeeded(c.ref, a.text(), a.finishReason()));
     }
 
-    private void onFailure(Candidate c, Failed f, long startedAt, long nanos) {
-        Verdict verdict = FailurePolicy.judge(f.kind(), f.httpStatus(), f.partial());
+    private void onFailure(Candidate c, Failed f, boolean accountExhausted, long startedAt, long nanos) {
+        Verdict verdict = FailurePolicy.judge(f.kind(), f.httpStatus(), f.partial(), accountExhausted);
         c.guard.callFailed(nanos, verdict, f.kind(), f.httpStatus());
         InvocationOutcome outcome = f.partial() ? InvocationOutcome.INTERRUPTED : InvocationOutcome.FAILURE;
         log.attempt(c.ref, c.model.price(), startedAt, outcome, f.kind(), f.message(), f.httpStatus(), f.usage(), f.partial());
@@ -350,6 +376,9 @@ public final class RequestRun {
                 step();
             }
             case FAIL_OVER -> {
+                if (f.retryAfter() != null) {
+                    c.guard.holdFor(f.retryAfter());
+                }
                 c.guard.coolDown(f.kind() + ": " + f.message());
                 c.standing = Standing.EXHAUSTED;
                 step();
@@ -366,10 +395,16 @@ public final class RequestRun {
             c.unreadableAnswers++;
         }
         boolean broken = f.kind() == ErrorKind.MALFORMED_RESPONSE && c.unreadableAnswers > 1;
-        if (!broken) {
+        // A 429 says "not now", not "not this model": its Retry-After delays this request only (the model's
+        // pace is the rate limits' business), and it never uses up the model's attempts, so a throttled request
+        // keeps its place until it succeeds or its deadline passes.
+        boolean throttled = f.kind() == ErrorKind.RATE_LIMITED;
+        if (throttled) {
+            c.throttles++;
+        } else if (!broken) {
             c.failures++;
             if (f.retryAfter() != null) {
-                c.guard.holdFor(f.retryAfter());
+                c.guard.holdFor(f.retryAfter()); // an overloaded or failing provider asked everyone for a pause
             }
         }
         if (FailurePolicy.attemptsUsedUp(f.kind(), c.failures, c.unreadableAnswers, c.guard.maxAttempts())) {
@@ -384,7 +419,8 @@ public final class RequestRun {
             return;
         }
         ctx.metrics().retried();
-        later(c.guard.backoff(c.failures, f.retryAfter()).toMillis());
+        int retry = throttled ? Math.min(c.throttles, MAX_THROTTLE_BACKOFF_STEP) : c.failures;
+        later(c.guard.backoff(retry, f.retryAfter()).toMillis());
     }
 
     private void fail(ErrorKind kind, String message, Integer status) {

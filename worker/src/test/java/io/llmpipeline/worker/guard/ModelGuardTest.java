@@ -130,16 +130,76 @@ class ModelGuardTest {
         assertThat(anthropic.tryStartCall()).isTrue();
     }
 
+    private ModelGuard limited(SharedRateLimit rpm) {
+        return new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
+                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(rpm), List.of(), List.of(), Runnable::run);
+    }
+
     @Test
     void shouldReserveNothingForACallThatCouldNotStartBeforeItsDeadline() {
-        SlidingWindowLimiter rpm = new SlidingWindowLimiter(2, 60_000, clock);
-        ModelGuard g = new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
-                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(rpm), List.of(), List.of(), Runnable::run);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(1_000_000);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(1_000_000);
+        // 124 a minute less the 60/62 margin: one call every 500 ms, the bucket starting empty
+        ModelGuard g = limited(new SharedRateLimit("requests:openai", 124, 1, LimitShares.WHOLE, clock.millis()));
 
-        assertThat(g.reserveRateLimit(10, 1_030_000)).as("next room at 1_060_000, after the deadline").isEqualTo(-1);
-        assertThat(g.reserveRateLimit(10, 1_100_000)).as("the refused call took no room").isEqualTo(1_060_000);
+        assertThat(g.reserveRateLimit(10, 1_000_500)).as("first room at 1_000_500, not before the deadline")
+                .isEqualTo(new RateRoom.TooLate());
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("the refused call took no room")
+                .isEqualTo(new RateRoom.Granted(1_000_500));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("queued behind it").isEqualTo(new RateRoom.Granted(1_001_000));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("too far ahead to promise")
+                .isEqualTo(new RateRoom.LookAgain(1_000_500));
+        clock.advanceMs(500);
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_500));
+    }
+
+    @Test
+    void shouldPaceAtThisWorkersShareOfTheLimitAndWaitWhileItHasNone() {
+        double[] share = {0};
+        ModelGuard g = limited(new SharedRateLimit("requests:openai", 124, 1, limit -> share[0], clock.millis()));
+
+        assertThat(g.reserveRateLimit(10, 1_100_000)).as("no share yet: look again shortly, reserve nothing")
+                .isEqualTo(new RateRoom.LookAgain(1_000_250));
+        share[0] = 0.5; // two workers: 60 a minute after the margin, one call a second
+        clock.advanceMs(250);
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.Granted(1_001_250));
+        assertThat(g.reserveRateLimit(10, 1_100_000)).isEqualTo(new RateRoom.LookAgain(1_001_250));
+    }
+
+    @Test
+    void shouldTakeTheProvidersLowerLimitAndSlowDownOnlyOnA429ThatFoundNoRoom() {
+        SharedRateLimit rpm = new SharedRateLimit("requests:openai", 2_400, 1, LimitShares.WHOLE, clock.millis());
+        ModelGuard g = limited(rpm);
+        ProviderLimits.Window room = new ProviderLimits.Window(1_200, 7, 3_000);
+        ProviderLimits.Window none = new ProviderLimits.Window(1_200, 0, 3_000);
+
+        g.providerAnswered(new ProviderLimits(room, null, false), true);
+        assertThat(rpm.groupRatePerMinute()).as("the catalog says 2,400, the provider 1,200").isEqualTo(1_200);
+
+        g.providerThrottled(new ProviderLimits(room, null, false));
+        assertThat(rpm.groupRatePerMinute()).as("a 429 while the provider counts room left is load shedding")
+                .isEqualTo(1_200);
+
+        g.providerThrottled(new ProviderLimits(none, null, false));
+        assertThat(rpm.groupRatePerMinute()).isEqualTo(840);
+        clock.advanceMs(1_000);
+        g.providerThrottled(new ProviderLimits(none, null, false));
+        assertThat(rpm.groupRatePerMinute()).as("one burst of refusals counts once").isEqualTo(840);
+
+        clock.advanceMs(60_000);
+        g.providerAnswered(new ProviderLimits(room, null, false), true);
+        assertThat(rpm.groupRatePerMinute()).as("climbs back, never above the announced limit").isEqualTo(1_200);
+    }
+
+    @Test
+    void shouldGiveBackTheTokensACallDidNotUse() {
+        SharedRateLimit tpm = new SharedRateLimit("tokens:openai", 62_000, 1_000, LimitShares.WHOLE, clock.millis());
+        ModelGuard g = new ModelGuard("openai", "gpt", GuardsConfig.defaults().resolvedOver(null), clock,
+                new RetrySchedule(100, 2, 1_000, 0, () -> 0.5), List.of(), List.of(tpm), List.of(), Runnable::run);
+        // 1,000 tokens a second, the bucket starting empty
+        assertThat(g.reserveRateLimit(1_000, 2_000_000)).as("the estimate taken whole").isEqualTo(new RateRoom.Granted(1_001_000));
+        g.tokensUsed(1_000, 200);
+
+        assertThat(g.reserveRateLimit(500, 2_000_000)).as("800 given back: 200 owed, 500 more in 700 ms")
+                .isEqualTo(new RateRoom.Granted(1_000_700));
     }
 
     @Test

@@ -92,6 +92,69 @@ class RequestRunTest {
     }
 
     @Test
+    void shouldDelayOnlyTheThrottledRequestAndRetryItPast429sUntilItSucceeds() {
+        RunFixture f = new RunFixture(GUARDS);
+        CompletableFuture<RunReport> throttled = f.start(assignment("r1", null, GPT_A));
+        f.transport.next().answer(openAiError(429, Map.of("retry-after", "1")));
+
+        CompletableFuture<RunReport> other = f.start(assignment("r2", null, GPT_A));
+        f.transport.next().answer(openAiAnswer("hi", 20, 3));
+        assertThat(resultOf(other).getStatus()).isEqualTo(ResultStatus.OK);
+        assertThat(f.transport.sent().get(1).atMs()).as("the model is not held: r2 went at once").isEqualTo(T0);
+
+        // far more 429s than the model's attempts (3 by default): each only delays r1 by its Retry-After
+        for (int i = 0; i < 6; i++) {
+            f.scheduler.runNext();
+            f.transport.next().answer(openAiError(429, Map.of("retry-after", "1")));
+        }
+        f.scheduler.runNext();
+        f.transport.next().answer(openAiAnswer("at last", 20, 3));
+
+        assertThat(resultOf(throttled).getStatus()).isEqualTo(ResultStatus.OK);
+        assertThat(resultOf(throttled).getModel()).isEqualTo("gpt-a");
+        assertThat(resultOf(throttled).getAttempts()).isEqualTo(8);
+        assertThat(f.transport.sent().getLast().atMs()).as("seven Retry-Afters of 1 s").isEqualTo(T0 + 7_000);
+    }
+
+    @Test
+    void shouldHoldTheModelAndFailOverWhenTheProviderSaysTheAccountIsOutOfQuota() {
+        RunFixture f = new RunFixture(GUARDS);
+        CompletableFuture<RunReport> run = f.start(assignment("r1", null, GPT_A, GPT_B));
+
+        f.transport.next().answer(ScriptedTransport.response(429, """
+                {"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}""",
+                Map.of("retry-after", "20"), true));
+        f.transport.next().answer(openAiAnswer("from b", 20, 3));
+
+        assertThat(resultOf(run).getModel()).isEqualTo("gpt-b");
+        assertThat(f.transport.sent().get(1).atMs()).as("failed over at once").isEqualTo(T0);
+        assertThat(f.guards.forModel("gpt-a").orElseThrow().availableAtMs()).as("held for the Retry-After")
+                .isEqualTo(T0 + 20_000);
+        assertThat(f.guards.forModel("gpt-a").orElseThrow().state().breaker().name()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void shouldPaceCallsByTheRequestsPerMinuteLimitAndLowerItWhenTheProviderRefusesForItsPace() {
+        RunFixture f = new RunFixture("{requestsPerMinute: 124, retryInitialBackoffMs: 50, retryJitter: 0}");
+        var limit = f.guards.rateLimits().get("requests:openai");
+        // 124 a minute less the 60/62 margin: one call every 500 ms, the bucket starting empty
+        CompletableFuture<RunReport> first = f.start(assignment("r1", null, GPT_A));
+        CompletableFuture<RunReport> second = f.start(assignment("r2", null, GPT_A));
+        f.scheduler.advance(Duration.ofMillis(500));
+        f.transport.next().answer(openAiAnswer("one", 20, 3));
+        f.scheduler.advance(Duration.ofMillis(500));
+        f.transport.next().answer(ScriptedTransport.response(429, "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}}",
+                Map.of("x-ratelimit-limit-requests", "100", "x-ratelimit-remaining-requests", "0",
+                        "x-ratelimit-reset-requests", "600ms", "retry-after", "1"), true));
+
+        assertThat(f.transport.sent()).extracting(ScriptedTransport.Sent::atMs).containsExactly(T0 + 500, T0 + 1_000);
+        assertThat(resultOf(first).getStatus()).isEqualTo(ResultStatus.OK);
+        assertThat(limit.groupRatePerMinute()).as("the provider's 100, then 0.7 of it for a 429 that found no room")
+                .isEqualTo(70);
+        assertThat(second).isNotDone();
+    }
+
+    @Test
     void shouldFailABadRequestAtOnceWithoutRetryOrFallbackAndSayItIsNotRetryable() {
         RunFixture f = new RunFixture(GUARDS);
         CompletableFuture<RunReport> run = f.start(assignment("bad", null, GPT_A, GPT_B));

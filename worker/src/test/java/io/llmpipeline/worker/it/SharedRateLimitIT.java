@@ -1,0 +1,127 @@
+package io.llmpipeline.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.llmpipeline.schemas.Codecs;
+import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ModelRef;
+import io.llmpipeline.schemas.ResultStatus;
+import io.llmpipeline.sim.FaultScript;
+import io.llmpipeline.sim.ProviderSimulator;
+import io.llmpipeline.worker.Worker;
+
+/**
+ * Three workers of one group against a provider that allows 600 calls a minute, the limit in the
+ * catalog: each holds a third of it through the group's heartbeats, so together they keep to the
+ * limit instead of allowing three times it. A full minute is too long for a test, so the pace is
+ * checked in every 10 s window (a sixth of the limit, plus one burst per worker and a little for
+ * calls a busy machine sends late), and the provider's own count shows no refusal.
+ */
+class SharedRateLimitIT {
+    private static final ModelRef GPT_A = new ModelRef("openai", "gpt-a");
+    private static final int LIMIT = 600;
+    private static final int REQUESTS = 240;
+    private static ProviderSimulator sim;
+
+    @BeforeAll
+    static void startSim() {
+        sim = ProviderSimulator.start(0);
+    }
+
+    @AfterAll
+    static void stopSim() {
+        sim.close();
+    }
+
+    @Test
+    void shouldKeepThreeWorkersTogetherUnderTheProvidersLimitAndNearIt() {
+        sim.script("gpt-a", FaultScript.none().withRequestsPerMinute(LIMIT));
+        try (PipelineHarness h = new PipelineHarness("shared-rpm",
+                PipelineHarness.fourProviders(sim.baseUrl(), "{requestsPerMinute: " + LIMIT + "}"));
+             Worker w1 = Worker.start(h.catalog(), h.bootstrap(), "w1");
+             Worker w2 = Worker.start(h.catalog(), h.bootstrap(), "w2");
+             Worker w3 = Worker.start(h.catalog(), h.bootstrap(), "w3")) {
+            List<Worker> workers = List.of(w1, w2, w3);
+            awaitPartitionsOnEach(h, workers.size());
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    workers.stream().allMatch(w -> w.share("requests:openai") > 0.3));
+            assertThat(workers.stream().mapToDouble(w -> w.share("requests:openai")).sum())
+                    .as("the shares never add up to more than the whole").isLessThanOrEqualTo(1.0 + 1e-9);
+
+            long deadline = System.currentTimeMillis() + 55_000;
+            int partitions = h.catalog().bands().totalPartitions();
+            for (int i = 0; i < REQUESTS; i++) {
+                // round-robin over every partition, so each worker gets a third of the load
+                h.sendRaw("s-" + i, Codecs.ASSIGNMENT.encode(
+                        Assignments.withDeadline(Assignments.of("s-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
+            }
+            h.flush();
+            List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(55));
+            List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(5));
+
+            assertThat(results).hasSize(REQUESTS).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+            assertThat(sim.stats().callsWithStatus("gpt-a", 429)).as("the provider never had to refuse").isZero();
+            assertThat(sim.stats().maxRequestsPerMinute("gpt-a")).isLessThanOrEqualTo(LIMIT);
+            assertThat(events.stream().map(InvocationEvent::getWorkerId).distinct()).as("all three called")
+                    .containsExactlyInAnyOrder("w1", "w2", "w3");
+            long[] starts = events.stream().mapToLong(InvocationEvent::getStartedAtMs).sorted().toArray();
+            int busiest = busiestWindow(starts, 10_000);
+            System.out.printf("shared rate limit: %d calls, busiest 10 s window %d (limit %d a minute = %d per 10 s), "
+                    + "provider max in any minute %d%n", starts.length, busiest, LIMIT, LIMIT / 6,
+                    sim.stats().maxRequestsPerMinute("gpt-a"));
+            // paced at 60/62 of the limit; a call scheduled late by a busy machine can still land in the next window,
+            // which in a 10 s window weighs six times what it does in the provider's minute: 5 % allowed for it
+            assertThat(busiest).as("a sixth of the limit in any 10 s, plus one burst per worker")
+                    .isLessThanOrEqualTo(LIMIT / 6 * 105 / 100 + workers.size());
+            assertThat(busiest).as("and close to it: at least 90 %").isGreaterThanOrEqualTo(LIMIT / 6 * 9 / 10);
+
+            // a worker that stops says goodbye: the other two take its part within seconds (2 s of grace),
+            // split between them by what each asks for
+            long stoppedAt = System.currentTimeMillis();
+            w3.close();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    w1.share("requests:openai") + w2.share("requests:openai") > 0.99);
+            System.out.printf("shared rate limit: the leaver's share was taken in %d ms%n", System.currentTimeMillis() - stoppedAt);
+        }
+    }
+
+    /** Each worker holds partitions, so none of them takes the whole load before the last one joined. */
+    private static void awaitPartitionsOnEach(PipelineHarness h, int members) {
+        String group = h.catalog().config().worker().groupId();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, h.bootstrap()))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return d.members().size() == members
+                        && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+            });
+        }
+    }
+
+    /** The most starts within any window of {@code windowMs}. */
+    static int busiestWindow(long[] sortedStarts, long windowMs) {
+        int best = 0;
+        int from = 0;
+        for (int to = 0; to < sortedStarts.length; to++) {
+            while (sortedStarts[to] - sortedStarts[from] >= windowMs) {
+                from++;
+            }
+            best = Math.max(best, to - from + 1);
+        }
+        return best;
+    }
+
+}
