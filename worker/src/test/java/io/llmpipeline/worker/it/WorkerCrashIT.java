@@ -61,12 +61,7 @@ class WorkerCrashIT {
                         // no router here to readmit to: the next owner calls again, on the same reservation
                         + "  readmitInterrupted: false\n");
         try (PipelineHarness h = new PipelineHarness("crash", yaml)) {
-            Path config = dir.resolve("pipeline.yaml");
-            Files.writeString(config, yaml);
-            for (int i = 0; i < REQUESTS; i++) {
-                h.send(Assignments.of("k-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
-            }
-            h.flush();
+            Path config = loaded(h, yaml);
 
             Process first = worker(h, config, "first.log");
             List<LlmResult> beforeKill = h.results(REQUESTS / 4, Duration.ofSeconds(60));
@@ -132,12 +127,7 @@ class WorkerCrashIT {
         String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null)
                 .replace("worker:\n", "worker:\n  maxInFlight: " + MAX_IN_FLIGHT + "\n");
         try (PipelineHarness h = new PipelineHarness("readmit", yaml)) {
-            Path config = dir.resolve("pipeline.yaml");
-            Files.writeString(config, yaml);
-            for (int i = 0; i < REQUESTS; i++) {
-                h.send(Assignments.of("k-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
-            }
-            h.flush();
+            Path config = loaded(h, yaml);
             Process first = worker(h, config, "readmit-first.log");
             int answeredBeforeKill = h.results(REQUESTS / 4, Duration.ofSeconds(60)).size();
             first.destroyForcibly();
@@ -172,6 +162,17 @@ class WorkerCrashIT {
                 second.waitFor();
             }
         }
+    }
+
+    /** Puts the requests on the assigned topic and writes the workers' config file. */
+    private Path loaded(PipelineHarness h, String yaml) throws IOException {
+        Path config = dir.resolve("pipeline.yaml");
+        Files.writeString(config, yaml);
+        for (int i = 0; i < REQUESTS; i++) {
+            h.send(Assignments.of("k-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
+        }
+        h.flush();
+        return config;
     }
 
     private Process worker(PipelineHarness h, Path config, String log) throws IOException {
