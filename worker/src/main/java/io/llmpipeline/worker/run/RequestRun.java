@@ -233,7 +233,11 @@ public final class RequestRun {
         }
         if (!c.guard.tryStartCall()) {
             c.guard.releaseCallSlot();
-            later(Math.max(MIN_RECHECK_MS, c.guard.availableAtMs() - now()));
+            // The model closed while this request waited for its slot (its breaker opened, it cooled down).
+            // Another candidate that can take the call now is tried at once: waiting for this one's breaker
+            // (30 s by default) while a healthy fallback idles was the primary-down stall.
+            long now = now();
+            later(candidates.otherAvailable(c, now) ? 0 : Math.max(MIN_RECHECK_MS, c.guard.availableAtMs() - now));
             return;
         }
         send(c);
