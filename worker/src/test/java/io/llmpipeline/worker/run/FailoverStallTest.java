@@ -60,4 +60,41 @@ class FailoverStallTest {
         long slowest = results.stream().mapToLong(LlmResult::getCompletedAtMs).max().orElseThrow() - T0;
         assertThat(slowest).as("ms until the last request was answered").isLessThan(2_000);
     }
+
+    @Test
+    void shouldNotStallWhenAPrimaryThatWasHealthyGoesDownUnderFullLoad() {
+        RunFixture f = new RunFixture(null);
+        List<CompletableFuture<RunReport>> warm = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            warm.add(f.start(assignment("w" + i)));
+        }
+        drive(f, warm, call -> openAiAnswer("ok", 20, 3));
+
+        List<CompletableFuture<RunReport>> runs = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            runs.add(f.start(assignment("r" + i)));
+        }
+        drive(f, runs, call -> "gpt-a".equals(call.model()) ? openAiError(503, Map.of()) : openAiAnswer("ok", 20, 3));
+
+        List<LlmResult> results = runs.stream().map(r -> r.join().result()).toList();
+        assertThat(results).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+        long start = results.stream().mapToLong(LlmResult::getCompletedAtMs).min().orElseThrow();
+        long slowest = results.stream().mapToLong(LlmResult::getCompletedAtMs).max().orElseThrow() - start;
+        assertThat(slowest).as("ms from the first answer to the last").isLessThan(5_000);
+    }
+
+    /** Answers calls as {@code reply} says and runs due timers until every run ended. */
+    private static void drive(RunFixture f, List<CompletableFuture<RunReport>> runs,
+                              java.util.function.Function<ScriptedTransport.Sent, io.llmpipeline.worker.provider.RawResponse> reply) {
+        for (int step = 0; step < 10_000_000 && !runs.stream().allMatch(CompletableFuture::isDone); step++) {
+            if (f.transport.waiting()) {
+                ScriptedTransport.Sent call = f.transport.next();
+                call.answer(reply.apply(call));
+            } else if (!f.scheduler.runNext()) {
+                break;
+            }
+            f.scheduler.runDue();
+        }
+        assertThat(runs).allMatch(CompletableFuture::isDone);
+    }
 }
