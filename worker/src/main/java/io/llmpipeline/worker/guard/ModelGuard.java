@@ -95,12 +95,13 @@ public final class ModelGuard {
     }
 
     /**
-     * The epoch ms from which this model may be tried: now when it may be tried now; later while
-     * it cools down or its breaker is open.
+     * The epoch ms from which this model may be tried: a moment already past when it may be tried
+     * now; later while it cools down or its breaker is open. It does not read the clock itself: a
+     * caller compares it with the "now" it took, and a clock that ticked in between must not make
+     * an available model look closed (a request then waited out another model's 30 s breaker).
      */
     public long availableAtMs() {
-        long now = clock.millis();
-        long at = Math.max(now, cooldown.untilMs());
+        long at = cooldown.untilMs();
         CircuitBreaker.State state = breaker.getState();
         if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
             at = Math.max(at, openedAtMs + config.waitInOpenMs() + 1); // resilience4j waits strictly longer

@@ -30,6 +30,16 @@ class ModelGuardTest {
     }
 
     @Test
+    void shouldSayAnAvailableModelIsAvailableAtANowTakenBeforeTheClockTicked() {
+        ModelGuard g = guard(breaker(5, 10, 50, 30_000, 30_000));
+        long now = clock.millis();
+        clock.advance(Duration.ofMillis(1)); // the caller's "now" is a tick old when it asks
+
+        // a fallback that looked closed for this reason sent a request to wait out the primary's 30 s breaker
+        assertThat(g.availableAtMs()).isLessThanOrEqualTo(now);
+    }
+
+    @Test
     void shouldOpenAfterFiveFailuresOfFiveAndRecordTheCallsItTook() {
         ModelGuard g = guard(breaker(5, 10, 50, 10_000, 10_000));
         for (int i = 0; i < 5; i++) {
