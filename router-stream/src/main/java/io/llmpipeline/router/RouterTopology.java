@@ -3,6 +3,7 @@ package io.llmpipeline.router;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -16,7 +17,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.ModelKey;
+import io.llmpipeline.catalog.Pricing;
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
@@ -111,7 +114,7 @@ public final class RouterTopology {
         KStream<String, LlmResult> results = outlets.drain("results-decode", builder
                 .stream(catalog.topics().results(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("results"))
                 .process(() -> new RecordDecoder<>(Codecs.RESULT, clock, SKIP_OWN_RESULTS), Named.as("result-decoder")));
-        java.time.Duration duplicateWindow = java.time.Duration.ofSeconds(catalog.config().router().duplicateWindowSeconds());
+        Duration duplicateWindow = Duration.ofSeconds(catalog.config().router().duplicateWindowSeconds());
         builder.addStateStore(DuplicateRequests.store(duplicateWindow));
         KStream<String, LlmRequest> unique = valid.process(() -> new DuplicateRequests(duplicateWindow),
                 Named.as("duplicate-requests"), DuplicateRequests.STORE);
@@ -131,8 +134,8 @@ public final class RouterTopology {
         return builder.build();
     }
 
-    private io.llmpipeline.catalog.Pricing priceOf(String model) {
-        io.llmpipeline.catalog.ModelConfig config = catalog.config().models().get(model);
+    private Pricing priceOf(String model) {
+        ModelConfig config = catalog.config().models().get(model);
         return config == null ? null : config.price();
     }
 

@@ -17,6 +17,8 @@ import io.llmpipeline.client.LlmClient;
 import io.llmpipeline.launcher.LocalPipeline;
 import io.llmpipeline.schemas.BatchState;
 import io.llmpipeline.sim.FaultScript;
+import io.llmpipeline.launcher.TopicReader;
+import io.llmpipeline.schemas.Codecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -153,8 +155,8 @@ public final class BatchBenchCommand implements Callable<Integer> {
     private static long billedAttemptsOf(LocalPipeline pipeline, String batchId, String tenant) {
         String prefix = batchId + "/";
         long[] billed = {0};
-        io.llmpipeline.launcher.TopicReader.forEach(pipeline.bootstrapServers(), pipeline.catalog().topics().invocations(),
-                io.llmpipeline.schemas.Codecs.INVOCATION::decode, e -> {
+        TopicReader.forEach(pipeline.bootstrapServers(), pipeline.catalog().topics().invocations(),
+                Codecs.INVOCATION::decode, e -> {
                     if (e.getBilled() && e.getRequestId().startsWith(prefix) && tenant.equals(e.getTenantId())) {
                         billed[0]++;
                     }

@@ -3,6 +3,7 @@ package io.llmpipeline.router.internals;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,6 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.schemas.InvocationEvent;
+import io.llmpipeline.catalog.CostCalculator;
+import io.llmpipeline.catalog.Pricing;
 
 /**
  * Books what each attempt actually cost (billed failures and shadow calls included) against the
@@ -25,7 +28,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
     private final BudgetAlerts alerts;
     private final boolean releaseOthers;
     private final Clock clock;
-    private final java.util.function.Function<String, io.llmpipeline.catalog.Pricing> priceOf;
+    private final Function<String, Pricing> priceOf;
     private KeyValueStore<String, Ledger> ledgers;
     private KeyValueStore<String, Reservation> reservations;
 
@@ -36,7 +39,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
 
     /** @param priceOf a model's price, to book attempts rounded up; null: book the event's own (half-up) cost */
     public BudgetReconcile(BudgetStage stage, BudgetsConfig config, boolean releaseOthers, Clock clock,
-                           java.util.function.Function<String, io.llmpipeline.catalog.Pricing> priceOf) {
+                           Function<String, Pricing> priceOf) {
         this.priceOf = priceOf;
         this.stage = stage;
         this.releaseOthers = releaseOthers;
@@ -129,12 +132,12 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
      */
     private long booked(InvocationEvent event) {
         long recorded = Math.max(0, event.getCostMicros());
-        io.llmpipeline.catalog.Pricing price = event.getBilled() ? priceOf.apply(event.getModel()) : null;
+        Pricing price = event.getBilled() ? priceOf.apply(event.getModel()) : null;
         if (price == null || event.getUsage() == null) {
             return recorded;
         }
         var u = event.getUsage();
-        return Math.max(recorded, io.llmpipeline.catalog.CostCalculator.bookedMicros(price, u.getInputTokens(),
+        return Math.max(recorded, CostCalculator.bookedMicros(price, u.getInputTokens(),
                 u.getOutputTokens(), u.getCachedInputTokens(), u.getCacheCreationTokens()));
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.Readmissions;
 
 /**
  * One request id, one answer: a request whose id this task already took within the window (a
@@ -49,7 +50,7 @@ public final class DuplicateRequests extends ContextualProcessor<String, LlmRequ
 
     @Override
     public void process(Record<String, LlmRequest> record) {
-        int readmittedAfter = io.llmpipeline.schemas.Readmissions.attemptsBefore(record.value());
+        int readmittedAfter = Readmissions.attemptsBefore(record.value());
         // a request a worker sent back (see Readmissions) is the same id taken again on purpose, once per readmission
         String id = record.value().getRequestId() + (readmittedAfter > 0 ? "#" + readmittedAfter : "");
         long at = record.timestamp();

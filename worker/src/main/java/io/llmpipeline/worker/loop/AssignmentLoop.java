@@ -43,6 +43,7 @@ import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.run.Readmission;
 import io.llmpipeline.worker.run.RunContext;
 import io.llmpipeline.worker.run.RunReport;
+import io.llmpipeline.catalog.PriorityBands;
 
 /**
  * The worker's one Kafka thread: poll, start runs, drain what finished, commit. It takes
@@ -58,7 +59,7 @@ public final class AssignmentLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
 
     private final TopicsConfig topics;
-    private final io.llmpipeline.catalog.PriorityBands bands;
+    private final PriorityBands bands;
     private final RunContext ctx;
     private final WorkerConfig config;
     private final WorkerMetrics metrics;

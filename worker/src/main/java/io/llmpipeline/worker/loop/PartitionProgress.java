@@ -3,11 +3,17 @@ package io.llmpipeline.worker.loop;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+import io.llmpipeline.schemas.AttemptJournalEntry;
 
 /**
  * The offsets of one partition that this worker took, and what may be committed. Requests finish
@@ -33,12 +39,12 @@ public final class PartitionProgress {
     private boolean dirty;
     private boolean revoked;
     /** Per unfinished record that has journal entries: the journal offset of its first entry. */
-    private final java.util.TreeMap<Long, Long> journalFirst = new java.util.TreeMap<>();
+    private final TreeMap<Long, Long> journalFirst = new TreeMap<>();
     /** The journal offset after the last entry acknowledged (or read at assignment); -1: no journal. */
     private long journalNext = -1;
     private Long restoredJournalMark;
     /** Calls of earlier owners without a committed event, by the record they belong to. */
-    private final java.util.Map<Long, java.util.List<io.llmpipeline.schemas.AttemptJournalEntry>> earlier = new java.util.HashMap<>();
+    private final Map<Long, List<AttemptJournalEntry>> earlier = new HashMap<>();
 
     /** Starts from a committed position, remembering what a previous owner finished beyond it. */
     public static PartitionProgress restore(OffsetAndMetadata committed) {
@@ -67,17 +73,16 @@ public final class PartitionProgress {
      *
      * @param entries by record offset, each with the journal offset of its first entry
      */
-    public void recovered(java.util.Map<Long, java.util.List<io.llmpipeline.schemas.AttemptJournalEntry>> entries,
-                          java.util.Map<Long, Long> firstJournalOffsets, long journalEnd) {
+    public void recovered(Map<Long, List<AttemptJournalEntry>> entries, Map<Long, Long> firstJournalOffsets, long journalEnd) {
         earlier.putAll(entries);
         firstJournalOffsets.forEach((offset, at) -> journalFirst.merge(offset, at, Math::min));
         journalNext = Math.max(journalNext, journalEnd);
     }
 
     /** The earlier owners' unrecorded calls of this record (handed out once). */
-    public java.util.List<io.llmpipeline.schemas.AttemptJournalEntry> takeEarlier(long offset) {
-        java.util.List<io.llmpipeline.schemas.AttemptJournalEntry> found = earlier.remove(offset);
-        return found == null ? java.util.List.of() : found;
+    public List<AttemptJournalEntry> takeEarlier(long offset) {
+        List<AttemptJournalEntry> found = earlier.remove(offset);
+        return found == null ? List.of() : found;
     }
 
     /** A journal entry of the record at {@code offset} was acknowledged at {@code journalOffset}. */

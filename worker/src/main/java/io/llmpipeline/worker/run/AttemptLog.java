@@ -22,6 +22,7 @@ import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.schemas.Usage;
 import io.llmpipeline.worker.guard.FailurePolicy;
+import io.llmpipeline.schemas.Readmissions;
 
 /**
  * A request's record of what it did: one {@link InvocationEvent} per attempt, the summaries its
@@ -55,7 +56,7 @@ final class AttemptLog {
         this.workerId = workerId;
         this.clock = clock;
         this.promptChars = request.getMessages().stream().mapToInt(m -> m.getContent().length()).sum();
-        this.lastAttempt = io.llmpipeline.schemas.Readmissions.attemptsBefore(request);
+        this.lastAttempt = Readmissions.attemptsBefore(request);
     }
 
     /** The events recorded so far, the last one final: the request leaves this worker without a result. */

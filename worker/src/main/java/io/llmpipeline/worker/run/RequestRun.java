@@ -159,7 +159,7 @@ public final class RequestRun {
         return true;
     }
 
-        /** Runs {@link #step()} after {@code delayMs}, never past the deadline. */
+    /** Runs {@link #step()} after {@code delayMs}, never past the deadline. */
     private void later(long delayMs) {
         long wait = Math.max(0, Math.min(delayMs, deadlineMs - now()));
         ctx.scheduler().schedule(() -> guarded(this::step), wait);
@@ -269,15 +269,14 @@ public final class RequestRun {
         } else {
             // the producer's thread completes it: hop to the scheduler so no run step ever runs there
             durable.whenComplete((ok, error) -> ctx.scheduler().execute(() -> guarded(() -> {
-                if (error != null) {
-                    c.guard.callSaidNothing();
-                    c.guard.releaseCallSlot();
-                    unjournaled(error);
-                } else if (over()) {
-                    c.guard.callSaidNothing();
-                    c.guard.releaseCallSlot();
-                } else {
+                if (error == null && !over()) {
                     call(c, call, http, journaled);
+                    return;
+                }
+                c.guard.callSaidNothing();
+                c.guard.releaseCallSlot();
+                if (error != null) {
+                    unjournaled(error);
                 }
             })));
         }
