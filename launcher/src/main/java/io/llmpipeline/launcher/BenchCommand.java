@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "router-kill: seconds into the measured run when the second router is killed (default: ${DEFAULT-VALUE}).")
     int killAfterSeconds;
 
+    @Option(names = "--kill-worker-after-seconds", paramLabel = "S",
+            description = "rate-limit, rate-limit-storm with --workers 2 or more: the last worker process is killed with kill -9 S seconds "
+                    + "into the run; prints how long the provider's call rate stayed under what all workers reached before it.")
+    Integer killWorkerAfterSeconds;
+
     @Option(names = "--rpm-limit", defaultValue = "1200",
             description = "rate-limit-storm, rate-limit: the provider's requests per minute (default: ${DEFAULT-VALUE}).")
     int rpmLimit;
@@ -115,9 +120,20 @@ final class BenchCommand implements Callable<Integer> {
             pipeline.simulator().resetStats();
             LoadGenerator.Outcome misses = null;
             LoadGenerator.Outcome outcome;
+            WorkerKill.Reclaim reclaim = null;
             if (scenario == BenchScenario.ROUTER_KILL) {
                 outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
                         () -> LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("k" + i), "bench "));
+            } else if (killWorkerAfterSeconds != null) {
+                if (!scenario.limited() || workers < 2 || workerHeapMb <= 0) {
+                    throw new IllegalArgumentException("--kill-worker-after-seconds needs --scenario rate-limit or rate-limit-storm, "
+                            + "--workers 2 or more, and workers in their own JVMs (--worker-heap-mb > 0)");
+                }
+                WorkerKill.Result killed = WorkerKill.run(pipeline, workers - 1, Duration.ofSeconds(killWorkerAfterSeconds),
+                        () -> pipeline.simulator().stats().totalCalls(),
+                        () -> LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(10), i -> request("b" + i), "bench "));
+                outcome = killed.outcome();
+                reclaim = killed.reclaim();
             } else if (distinctPrompts == null) {
                 outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("b" + i), "bench ");
             } else {
@@ -164,6 +180,12 @@ final class BenchCommand implements Callable<Integer> {
                         outcome.throughput(), 100 * ofLimit, rpmLimit / 60.0);
                 last.append(String.format(Locale.ROOT, " provider_max_rpm=%d provider_rpm_limit=%d provider_429s=%d completed_of_limit=%.2f",
                         maxRpm, rpmLimit, throttled, ofLimit));
+            }
+            if (reclaim != null) {
+                System.out.printf(Locale.ROOT, "worker kill -9 (one of %d): provider calls %.1f/s before; back to %.0f %% of it %.1f s after the kill%n",
+                        workers, reclaim.beforePerSecond(), 100 * WorkerKill.RECOVERED, reclaim.reclaimMs() / 1000.0);
+                last.append(String.format(Locale.ROOT, " provider_rps_before_kill=%.1f share_reclaim_ms=%d",
+                        reclaim.beforePerSecond(), reclaim.reclaimMs()));
             }
             if (scenario == BenchScenario.ROUTER_KILL) {
                 System.out.printf(Locale.ROOT, "router kill -9 (one of two instances): longest gap between results %.0f ms%n", outcome.longestGapMs());

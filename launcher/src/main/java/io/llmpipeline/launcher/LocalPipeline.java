@@ -137,6 +137,11 @@ public final class LocalPipeline implements AutoCloseable {
                 io.llmpipeline.worker.WorkerStatsFile.heapUsedPeakMb())).toList());
     }
 
+    /** kill -9 of one worker process, as a crash would stop it: no commit, no leave-group. */
+    public void killWorkerProcess(int index) {
+        workerProcesses.get(index).kill();
+    }
+
     /** True while every worker process runs (in-process workers always count as running). */
     public boolean workersAlive() {
         return workerProcesses.stream().allMatch(WorkerProcess::isAlive);

@@ -67,6 +67,10 @@ final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    void kill() {
+        process.kill();
+    }
+
     @Override
     public void close() {
         // SIGTERM: the worker commits what it finished and writes its last figures

@@ -97,6 +97,31 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldReadProviderHealthWrittenBeforeRateLimitsWithNone() throws Exception {
+        Schema v1;
+        try (InputStream in = getClass().getResourceAsStream("/schema-history/ProviderHealth-v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("rate_limits")).isNull();
+        GenericRecord health = new GenericData.Record(v1);
+        health.put("provider", "sim-openai");
+        health.put("model", "gpt-sim");
+        health.put("breaker_state", new GenericData.EnumSymbol(v1.getField("breaker_state").schema(), "OPEN"));
+        health.put("success_rate", 0.5);
+        health.put("p95_latency_ms", 120L);
+        health.put("calls", 10L);
+        health.put("failures", 5L);
+        health.put("updated_at_ms", 42L);
+        byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(health).array();
+
+        ProviderHealth read = Codecs.HEALTH.decode(written);
+
+        assertThat(read.getBreakerState()).isEqualTo(BreakerState.OPEN);
+        assertThat(read.getCalls()).isEqualTo(10L);
+        assertThat(read.getRateLimits()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseBytesWrittenWithAnUnknownSchemaSayingWhy() {
         byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0};
         assertThatThrownBy(() -> Codecs.REQUEST.decode(unknownFingerprint))

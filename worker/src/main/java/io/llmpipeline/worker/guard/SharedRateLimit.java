@@ -104,6 +104,21 @@ public final class SharedRateLimit {
         }
     }
 
+    public double configuredPerMinute() {
+        return configuredPerMinute;
+    }
+
+    /** This worker's part of the group's rate, 0-1. */
+    public double share() {
+        return shares.fraction(id);
+    }
+
+    /** What this worker asked for in its last full demand window, per minute. */
+    public synchronized double usedPerMinute(long nowMs) {
+        roll(nowMs);
+        return askedLastWindow * 60_000.0 / DEMAND_WINDOW_MS;
+    }
+
     /** The whole group's rate as this worker sees it: the limit the group splits. */
     public synchronized double groupRatePerMinute() {
         return rate.ratePerMinute();

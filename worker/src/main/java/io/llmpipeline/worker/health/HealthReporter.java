@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmpipeline.schemas.BreakerState;
 import io.llmpipeline.schemas.ProviderHealth;
+import io.llmpipeline.schemas.RateLimitUse;
 import io.llmpipeline.worker.guard.GuardRegistry;
 import io.llmpipeline.worker.guard.GuardState;
 import io.llmpipeline.worker.guard.ModelGuard;
@@ -77,7 +78,19 @@ public final class HealthReporter {
                 .setReason(reason)
                 .setReporter(reporter)
                 .setUpdatedAtMs(clock.millis())
+                .setRateLimits(rateLimits(guard, clock.millis()))
                 .build();
+    }
+
+    static List<RateLimitUse> rateLimits(ModelGuard guard, long nowMs) {
+        return guard.rateLimits().stream().map(l -> RateLimitUse.newBuilder()
+                .setLimit(l.id())
+                .setConfiguredPerMinute(l.configuredPerMinute())
+                .setGroupPerMinute(l.groupRatePerMinute())
+                .setShare(l.share())
+                .setPacePerMinute(l.ratePerMinute())
+                .setUsedPerMinute(l.usedPerMinute(nowMs))
+                .build()).toList();
     }
 
     static BreakerState state(CircuitBreaker.State state) {
