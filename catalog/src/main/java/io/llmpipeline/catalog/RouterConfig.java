@@ -7,8 +7,9 @@ package io.llmpipeline.catalog;
  * @param processingGuarantee exactly_once_v2 or at_least_once
  * @param threads            stream threads per instance
  * @param commitIntervalMs   commit interval; with exactly-once also the transaction length, and so the time a record
- *                           waits before the next stage (or the worker) may read it; default 25 (Kafka Streams' own
- *                           default, 100, was a quarter of the router's latency with a fast provider)
+ *                           waits before the next stage (or the worker) may read it; default 10 (Kafka Streams' own
+ *                           default, 100, was a quarter of the router's latency with a fast provider; a commit takes
+ *                           longer than 10 ms on a loaded broker, so commits then follow each other)
  * @param idempotencyRetentionSeconds how long the answer to a request with an idempotency key is kept to
  *                           answer later duplicates (same tenant and key); default 24 h
  * @param idempotencyInFlightTimeoutSeconds a request with an idempotency key that has not been answered after
@@ -31,7 +32,7 @@ public record RouterConfig(String applicationId, String processingGuarantee, Int
         applicationId = applicationId == null ? "llm-router" : applicationId;
         processingGuarantee = processingGuarantee == null ? "exactly_once_v2" : processingGuarantee;
         threads = threads == null ? 1 : threads;
-        commitIntervalMs = commitIntervalMs == null ? 25 : commitIntervalMs;
+        commitIntervalMs = commitIntervalMs == null ? 10 : commitIntervalMs;
         idempotencyRetentionSeconds = idempotencyRetentionSeconds == null ? 86_400 : idempotencyRetentionSeconds;
         idempotencyInFlightTimeoutSeconds = idempotencyInFlightTimeoutSeconds == null ? 600 : idempotencyInFlightTimeoutSeconds;
         sessionTimeoutMs = sessionTimeoutMs == null ? 6_000 : sessionTimeoutMs;

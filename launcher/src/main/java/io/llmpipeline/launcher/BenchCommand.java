@@ -35,7 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of the request topics, spread over the priority bands (default: the catalog's).")
     Integer partitions;
 
-    @Option(names = "--warmup", defaultValue = "2000", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2000", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}; rate-limit scenarios: at most "
+                    + "--rpm-limit / 20, under the provider's limit).")
     int warmup;
 
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
@@ -48,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kill-after-seconds", defaultValue = "5",
             description = "router-kill: seconds into the measured run when the second router is killed (default: ${DEFAULT-VALUE}).")
     int killAfterSeconds;
+
+    @Option(names = "--restart-after-seconds", paramLabel = "S",
+            description = "router-kill: start the killed instance again S seconds after the kill (default: not restarted).")
+    Integer restartAfterSeconds;
 
     @Option(names = "--kill-worker-after-seconds", paramLabel = "S",
             description = "rate-limit, rate-limit-storm with --workers 2 or more: the last worker process is killed with kill -9 S seconds "
@@ -104,8 +109,12 @@ final class BenchCommand implements Callable<Integer> {
 
             double ceiling = KafkaCeiling.measure(pipeline.bootstrapServers(), "bench.ceiling." + System.nanoTime(),
                     bandPartitions, Math.max(requests, 20_000), encodedSize());
-            // the storm's limit is in the catalog from the start: a warm-up would spend the first minute's allowance
-            int warmup = scenario.limited() ? 0 : this.warmup;
+            // a limited run warms up for about 3 s of its limit, already under the provider's limit: the worker processes
+            // are running and hold their shares when the measured run starts, and the provider counts every call it got
+            int warmup = scenario.limited() ? Math.min(this.warmup, rpmLimit / 20) : this.warmup;
+            if (scenario.limited()) {
+                scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
+            }
             if (warmup > 0) {
                 LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
             }
@@ -116,13 +125,16 @@ final class BenchCommand implements Callable<Integer> {
             String primary = BenchScenario.primaryModel(pipeline.catalog(), TASK_TYPE);
             Thread.sleep(1_000); // let the worker process report its calls so far
             long primaryCallsBeforeFault = pipeline.workerFigures().calls(primary);
-            scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
-            pipeline.simulator().resetStats();
+            if (!scenario.limited()) {
+                scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
+                pipeline.simulator().resetStats();
+            }
             LoadGenerator.Outcome misses = null;
             LoadGenerator.Outcome outcome;
             WorkerKill.Reclaim reclaim = null;
             if (scenario == BenchScenario.ROUTER_KILL) {
                 outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
+                        restartAfterSeconds == null ? null : Duration.ofSeconds(restartAfterSeconds),
                         () -> LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("k" + i), "bench "));
             } else if (killWorkerAfterSeconds != null) {
                 if (!scenario.limited() || workers < 2 || workerHeapMb <= 0) {
@@ -152,8 +164,8 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println("failed requests by error kind: " + new java.util.TreeMap<>(outcome.failures()));
             }
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
-            System.out.printf(Locale.ROOT, "provider calls: %d; worker: %d calls in flight at most, heap peak %d MB%n",
-                    providerCalls, workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
+            System.out.printf(Locale.ROOT, "provider calls: %d%s; worker: %d calls in flight at most, heap peak %d MB%n",
+                    providerCalls, scenario.limited() ? " (warm-up included)" : "", workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
             StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
                     "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d",
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
@@ -188,7 +200,8 @@ final class BenchCommand implements Callable<Integer> {
                         reclaim.beforePerSecond(), reclaim.reclaimMs()));
             }
             if (scenario == BenchScenario.ROUTER_KILL) {
-                System.out.printf(Locale.ROOT, "router kill -9 (one of two instances): longest gap between results %.0f ms%n", outcome.longestGapMs());
+                System.out.printf(Locale.ROOT, "router kill -9 (one of two instances%s): longest gap between results %.0f ms%n",
+                        restartAfterSeconds == null ? "" : ", restarted " + restartAfterSeconds + " s later", outcome.longestGapMs());
                 last.append(String.format(Locale.ROOT, " longest_gap_ms=%.0f", outcome.longestGapMs()));
             }
             if (misses != null) {

@@ -11,6 +11,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The router-kill bench: a second router instance joins, takes half the tasks, and is killed with
  * kill -9 while the load runs; the load's longest gap between results is the time routing stalled.
+ * With a restart delay the killed instance is started again in its own directory, under its own
+ * instance id, as a supervisor would restart it.
  */
 final class RouterKill {
     interface Load {
@@ -20,10 +22,12 @@ final class RouterKill {
     private RouterKill() {
     }
 
-    static LoadGenerator.Outcome run(LocalPipeline pipeline, Path dir, Duration killAfter, Load load) throws InterruptedException {
+    static LoadGenerator.Outcome run(LocalPipeline pipeline, Path dir, Duration killAfter, Duration restartAfter, Load load)
+            throws InterruptedException {
         KafkaStreams first = pipeline.router().streams();
         int allTasks = activeTasks(first);
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+        RouterProcess[] restarted = {null};
         try (RouterProcess second = RouterProcess.start(pipeline.catalog(), pipeline.bootstrapServers(), dir)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             // the second instance counts once it holds tasks and the group is settled again
@@ -36,9 +40,19 @@ final class RouterKill {
             System.err.printf("router-kill: the in-process router went from %d to %d active tasks; killing the other in %d s%n",
                     allTasks, activeTasks(first), killAfter.toSeconds());
             killer.schedule(second::kill, killAfter.toMillis(), TimeUnit.MILLISECONDS);
+            if (restartAfter != null) {
+                killer.schedule(() -> {
+                    System.err.printf("router-kill: restarting the killed instance %d s after the kill%n", restartAfter.toSeconds());
+                    restarted[0] = RouterProcess.start(pipeline.catalog(), pipeline.bootstrapServers(), dir);
+                }, killAfter.plus(restartAfter).toMillis(), TimeUnit.MILLISECONDS);
+            }
             return load.run();
         } finally {
             killer.shutdownNow();
+            killer.awaitTermination(1, TimeUnit.MINUTES);
+            if (restarted[0] != null) {
+                restarted[0].close();
+            }
         }
     }
 

@@ -12,7 +12,11 @@ import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.CatalogWriter;
 import io.llmpipeline.launcher.process.ChildJvm;
 
-/** A second router instance in its own JVM, so the router-kill bench can kill it with SIGKILL. */
+/**
+ * A second router instance in its own JVM, so the router-kill bench can kill it with SIGKILL. It
+ * runs with static membership under a fixed instance id, as docs/router.md advises, so a restart
+ * in the same directory comes back as the same member.
+ */
 final class RouterProcess implements AutoCloseable {
     private final ChildJvm process;
 
@@ -28,7 +32,8 @@ final class RouterProcess implements AutoCloseable {
             return new RouterProcess(ChildJvm.start("router", "io.llmpipeline.router.RouterMain", Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                     "PIPELINE_CONFIG", config.toAbsolutePath().toString(),
-                    "STATE_DIR", dir.resolve("state").toAbsolutePath().toString()), dir, 512));
+                    "STATE_DIR", dir.resolve("state").toAbsolutePath().toString(),
+                    "ROUTER_INSTANCE_ID", "bench-" + dir.getFileName()), dir, 512));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a router process in " + dir, e);
         }

@@ -113,6 +113,9 @@ public final class Router implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        // Streams lingers 100 ms by default, so records sat in the producer until the commit flushed them and every
+        // commit first waited for that send; sent within 5 ms, a commit only waits for their acks and the transaction end
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) catalog.topics().replicationFactor());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), config.sessionTimeoutMs());
@@ -126,6 +129,9 @@ public final class Router implements AutoCloseable {
         if (overrides != null) {
             props.putAll(overrides);
         }
+        // tuning experiments: -Dllm.router.streams.<Kafka Streams setting>=<value>, applied last
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("llm.router.streams."))
+                .forEach(n -> props.put(n.substring("llm.router.streams.".length()), System.getProperty(n)));
         return props;
     }
 
