@@ -6,6 +6,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 import io.llmpipeline.catalog.TopicsConfig;
+import io.llmpipeline.router.internals.intake.OwnResults;
 import io.llmpipeline.schemas.Codecs;
 
 /**

@@ -1,5 +1,6 @@
 package io.llmpipeline.router.internals;
 
+import io.llmpipeline.router.internals.budget.BudgetStage;
 import io.llmpipeline.schemas.BudgetAlert;
 import io.llmpipeline.schemas.DlqEnvelope;
 import io.llmpipeline.schemas.LlmResult;
