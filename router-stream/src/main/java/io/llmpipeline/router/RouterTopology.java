@@ -21,7 +21,6 @@ import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.Pricing;
 import io.llmpipeline.catalog.BudgetsConfig;
-import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.LenientSerde;
@@ -47,12 +46,12 @@ import io.llmpipeline.router.internals.budget.Ledger;
 import io.llmpipeline.router.internals.budget.LedgerRequest;
 import io.llmpipeline.router.internals.budget.Reservation;
 import io.llmpipeline.router.internals.coalescing.CacheEntry;
-import io.llmpipeline.router.internals.coalescing.CacheFill;
 import io.llmpipeline.router.internals.coalescing.CacheKeys;
-import io.llmpipeline.router.internals.coalescing.CacheLookup;
+import io.llmpipeline.router.internals.coalescing.CoalescingFill;
 import io.llmpipeline.router.internals.coalescing.CoalescingKind;
-import io.llmpipeline.router.internals.coalescing.IdempotencyFill;
-import io.llmpipeline.router.internals.coalescing.IdempotencyLookup;
+import io.llmpipeline.router.internals.coalescing.CoalescingLookup;
+import io.llmpipeline.router.internals.coalescing.CoalescingPolicy;
+import io.llmpipeline.router.internals.coalescing.IdempotencyKeys;
 import io.llmpipeline.router.internals.coalescing.InFlight;
 import io.llmpipeline.router.internals.intake.DuplicateRequests;
 import io.llmpipeline.router.internals.intake.OwnResults;
@@ -169,22 +168,22 @@ public final class RouterTopology {
      * the key in their metadata) are read back by the same key. Requests without a key pass straight on.
      */
     private KStream<String, LlmRequest> idempotency(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
-        String[] stores = coalescingStores(CoalescingKind.IDEMPOTENCY);
+        CoalescingPolicy policy = CoalescingPolicy.idempotency(catalog.config().router(), catalog.config().cache());
+        String[] stores = coalescingStores(policy.kind());
         KStream<String, LlmRequest> once = requests.filter((k, r) -> r.getIdempotencyKey() == null, Named.as("idempotency-off"));
         KStream<String, LlmRequest> leaders = outlets.drain("idempotency-lookup", requests
                 .filter((k, r) -> r.getIdempotencyKey() != null, Named.as("idempotency-on"))
-                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
+                .selectKey((k, r) -> IdempotencyKeys.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("idempotency-lookup")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new IdempotencyLookup(catalog.config().router(), clock), Named.as("idempotency-lookup"), stores));
+                .process(() -> new CoalescingLookup(policy, clock), Named.as("idempotency-lookup"), stores));
         KStream<String, LlmRequest> promoted = outlets.drain("idempotency-fill", results
-                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyLookup.KEY_METADATA), Named.as("idempotency-fill-candidates"))
-                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyLookup.KEY_METADATA)),
+                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyKeys.KEY_METADATA), Named.as("idempotency-fill-candidates"))
+                .selectKey((k, r) -> IdempotencyKeys.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyKeys.KEY_METADATA)),
                         Named.as("idempotency-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("idempotency-fill")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new IdempotencyFill(catalog.config().router(), catalog.config().cache(), clock),
-                        Named.as("idempotency-fill"), stores));
+                .process(() -> new CoalescingFill(policy, clock), Named.as("idempotency-fill"), stores));
         return once.merge(leaders, Named.as("idempotency-leaders")).merge(promoted, Named.as("idempotency-promoted"));
     }
 
@@ -194,9 +193,9 @@ public final class RouterTopology {
      * cache and release the waiters.
      */
     private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
-        CacheConfig config = catalog.config().cache();
         CacheKeys keys = new CacheKeys(catalog);
-        String[] stores = coalescingStores(CoalescingKind.CACHE);
+        CoalescingPolicy policy = CoalescingPolicy.cache(catalog.config().cache(), keys);
+        String[] stores = coalescingStores(policy.kind());
 
         // the record key becomes the cache key, or stays the request id when the cache is off for it
         KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
@@ -209,14 +208,14 @@ public final class RouterTopology {
                 .filter((k, r) -> !k.startsWith(CACHE_OFF), Named.as("cache-on"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("cache-lookup")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
+                .process(() -> new CoalescingLookup(policy, clock), Named.as("cache-lookup"), stores));
 
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
                 .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates")) // see OwnResults.readBack
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new CacheFill(config, clock), Named.as("cache-fill"), stores));
+                .process(() -> new CoalescingFill(policy, clock), Named.as("cache-fill"), stores));
         return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
     }
 

@@ -14,7 +14,7 @@ import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.RouteConfig;
 import io.llmpipeline.catalog.ShadowConfig;
 import io.llmpipeline.catalog.TokenCounter;
-import io.llmpipeline.router.internals.coalescing.IdempotencyLookup;
+import io.llmpipeline.router.internals.coalescing.IdempotencyKeys;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 
@@ -76,11 +76,11 @@ public final class ShadowSampling extends ContextualProcessor<String, LlmAssignm
 
     /** A shadow's answer must never be taken for its original's under an idempotency key. */
     private static java.util.Map<String, String> withoutIdempotencyKey(java.util.Map<String, String> metadata) {
-        if (!metadata.containsKey(IdempotencyLookup.KEY_METADATA)) {
+        if (!metadata.containsKey(IdempotencyKeys.KEY_METADATA)) {
             return metadata;
         }
         java.util.Map<String, String> out = new java.util.HashMap<>(metadata);
-        out.remove(IdempotencyLookup.KEY_METADATA);
+        out.remove(IdempotencyKeys.KEY_METADATA);
         return out;
     }
 

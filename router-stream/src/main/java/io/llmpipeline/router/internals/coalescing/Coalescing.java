@@ -109,7 +109,7 @@ final class Coalescing {
             return;
         }
         inFlight.put(cacheKey, marker.promoted(leader.getRequestId(), now, remaining));
-        emit(cacheKey, Step.next(kind.leading(leader)), now);
+        emit(kind.leaderKey(cacheKey, leader), Step.next(kind.leading(leader)), now);
     }
 
     /**

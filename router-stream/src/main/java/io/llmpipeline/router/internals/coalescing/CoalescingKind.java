@@ -11,7 +11,8 @@ import io.llmpipeline.schemas.LlmResult;
 /**
  * The two ways the router answers many requests with one provider call, sharing {@link Coalescing}:
  * the response cache (identical requests, by cache key, any tenant) and idempotency (requests of one
- * tenant with the same idempotency key, whatever they ask). Each has its own three stores.
+ * tenant with the same idempotency key, whatever they ask). Each has its own three stores; what each
+ * keeps, and for how long, is its {@link CoalescingPolicy}'s.
  */
 public enum CoalescingKind {
     CACHE("cache-entries", "cache-inflight", "cache-waiters", "an identical request") {
@@ -24,6 +25,11 @@ public enum CoalescingKind {
         LlmRequest leading(LlmRequest request) {
             return request;
         }
+
+        @Override
+        String leaderKey(String cacheKey, LlmRequest leader) {
+            return cacheKey;
+        }
     },
     IDEMPOTENCY("idempotency-results", "idempotency-inflight", "idempotency-waiters", "a request with the same idempotency key") {
         @Override
@@ -35,8 +41,14 @@ public enum CoalescingKind {
         @Override
         LlmRequest leading(LlmRequest request) {
             Map<String, String> metadata = new HashMap<>(request.getMetadata());
-            metadata.put(IdempotencyLookup.KEY_METADATA, request.getIdempotencyKey());
+            metadata.put(IdempotencyKeys.KEY_METADATA, request.getIdempotencyKey());
             return LlmRequest.newBuilder(request).setMetadata(metadata).build();
+        }
+
+        /** Keyed by request id again, like any request: the cache stage after this one keys it its own way. */
+        @Override
+        String leaderKey(String group, LlmRequest leader) {
+            return leader.getRequestId();
         }
     };
 
@@ -77,6 +89,9 @@ public enum CoalescingKind {
 
     /** The request as it goes on to the provider when it leads. */
     abstract LlmRequest leading(LlmRequest request);
+
+    /** The record key a leader goes on with, whether it led from the start or was promoted from waiting. */
+    abstract String leaderKey(String group, LlmRequest leader);
 
     /** The error a waiter gets when the leader failed for a reason about the prompt itself. */
     LlmResult sharedFailure(LlmRequest waiter, LlmResult failure, long now) {

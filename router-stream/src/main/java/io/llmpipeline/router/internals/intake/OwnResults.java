@@ -7,7 +7,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-import io.llmpipeline.router.internals.coalescing.IdempotencyLookup;
+import io.llmpipeline.router.internals.coalescing.IdempotencyKeys;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
@@ -15,7 +15,7 @@ import io.llmpipeline.schemas.LlmResult;
  * (cache hits, replays, waiters' errors: most of what it writes under a cache-heavy load), with a
  * header its result decoder checks before decoding. Only two kinds are read back: results that can
  * fill the cache or release its waiters (a cache key and not a hit) and results of idempotency
- * leaders (they carry {@link IdempotencyLookup#KEY_METADATA}).
+ * leaders (they carry {@link IdempotencyKeys#KEY_METADATA}).
  */
 public final class OwnResults extends ContextualFixedKeyProcessor<String, LlmResult, LlmResult> {
     /** Header on a router-written result the router itself never needs to read back. */
@@ -24,7 +24,7 @@ public final class OwnResults extends ContextualFixedKeyProcessor<String, LlmRes
 
     /** Whether the router's readers of the results topic (cache fill, idempotency fill) want this result. */
     public static boolean readBack(LlmResult result) {
-        return result.getCacheKey() != null && !result.getCacheHit() || result.getMetadata().containsKey(IdempotencyLookup.KEY_METADATA);
+        return result.getCacheKey() != null && !result.getCacheHit() || result.getMetadata().containsKey(IdempotencyKeys.KEY_METADATA);
     }
 
     public static boolean ignored(Headers headers) {

@@ -15,7 +15,7 @@ import io.llmpipeline.router.TestCatalogs;
 import io.llmpipeline.router.WorkerDouble;
 import io.llmpipeline.router.internals.budget.BudgetStage;
 import io.llmpipeline.router.internals.budget.Ledger;
-import io.llmpipeline.router.internals.coalescing.IdempotencyLookup;
+import io.llmpipeline.router.internals.coalescing.IdempotencyKeys;
 import io.llmpipeline.schemas.LlmAssignment;
 
 class ShadowTest {
@@ -65,8 +65,8 @@ class ShadowTest {
         router.submit(Requests.valid("r1").setIdempotencyKey("order-42").build());
 
         List<LlmAssignment> out = router.assigned.readValuesToList();
-        assertThat(out.get(0).getRequest().getMetadata()).containsEntry(IdempotencyLookup.KEY_METADATA, "order-42");
-        assertThat(out.get(1).getRequest().getMetadata()).doesNotContainKey(IdempotencyLookup.KEY_METADATA)
+        assertThat(out.get(0).getRequest().getMetadata()).containsEntry(IdempotencyKeys.KEY_METADATA, "order-42");
+        assertThat(out.get(1).getRequest().getMetadata()).doesNotContainKey(IdempotencyKeys.KEY_METADATA)
                 .containsEntry("caller", "test");
     }
 

@@ -117,7 +117,7 @@ class IdempotencyTest {
             assertThat(r.getSavedCostMicros()).isEqualTo(640);
             assertThat(r.getSavedTokens()).isEqualTo(30);
             assertThat(r.getMetadata()).containsEntry(TerminalResults.REPLAY_OF, "r1")
-                    .doesNotContainKey(IdempotencyLookup.KEY_METADATA);
+                    .doesNotContainKey(IdempotencyKeys.KEY_METADATA);
         });
     }
 
@@ -189,7 +189,7 @@ class IdempotencyTest {
 
         LlmAssignment second = router.assigned.readValue();
         assertThat(second.getRequest().getRequestId()).isEqualTo("r2");
-        assertThat(second.getRequest().getMetadata()).containsEntry(IdempotencyLookup.KEY_METADATA, "order-42");
+        assertThat(second.getRequest().getMetadata()).containsEntry(IdempotencyKeys.KEY_METADATA, "order-42");
         assertThat(router.assigned.isEmpty()).as("one attempt at a time").isTrue();
         router.results.readValuesToList();
 
