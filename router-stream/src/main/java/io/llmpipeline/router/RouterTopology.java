@@ -47,6 +47,7 @@ import io.llmpipeline.router.internals.budget.LedgerRequest;
 import io.llmpipeline.router.internals.budget.Reservation;
 import io.llmpipeline.router.internals.coalescing.CacheEntry;
 import io.llmpipeline.router.internals.coalescing.CacheKeys;
+import io.llmpipeline.router.internals.coalescing.CarriedCacheKey;
 import io.llmpipeline.router.internals.coalescing.CoalescingFill;
 import io.llmpipeline.router.internals.coalescing.CoalescingKind;
 import io.llmpipeline.router.internals.coalescing.CoalescingLookup;
@@ -80,8 +81,6 @@ public final class RouterTopology {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Outlets outlets;
     private final int internalPartitions;
-    /** Marks a record key that is a request id rather than a cache key; a hex digest never starts with it. */
-    private static final String CACHE_OFF = "-";
     /**
      * Whether results the router wrote and has no use for are skipped undecoded (see {@link OwnResults}).
      * Off only to measure the saving again: {@code -Dllm.router.decodeOwnResults=true}.
@@ -197,15 +196,14 @@ public final class RouterTopology {
         CoalescingPolicy policy = CoalescingPolicy.cache(catalog.config().cache(), keys);
         String[] stores = coalescingStores(policy.kind());
 
-        // the record key becomes the cache key, or stays the request id when the cache is off for it
-        KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
-            String key = keys.keyOf(r);
-            return KeyValue.pair(key == null ? CACHE_OFF + r.getRequestId() : key, r);
-        }, Named.as("cache-key"));
-        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> k.startsWith(CACHE_OFF), Named.as("cache-off"))
-                .selectKey((k, r) -> r.getRequestId(), Named.as("cache-off-key"));
+        // the record key carries the cache key, computed here once, on to model assignment
+        KStream<String, LlmRequest> keyed = requests.map((k, r) -> KeyValue.pair(CarriedCacheKey.recordKey(keys.keyOf(r), r), r),
+                Named.as("cache-key"));
+        // keeps the key that says the cache is off; the node stays, so running routers can take this topology
+        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> CarriedCacheKey.cacheOff(k), Named.as("cache-off"))
+                .selectKey((k, r) -> k, Named.as("cache-off-key"));
         KStream<String, LlmRequest> leaders = outlets.drain("cache-lookup", keyed
-                .filter((k, r) -> !k.startsWith(CACHE_OFF), Named.as("cache-on"))
+                .filter((k, r) -> !CarriedCacheKey.cacheOff(k), Named.as("cache-on"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("cache-lookup")
                         .withNumberOfPartitions(internalPartitions))
                 .process(() -> new CoalescingLookup(policy, clock), Named.as("cache-lookup"), stores));

@@ -23,6 +23,7 @@ import io.llmpipeline.catalog.TokenizerKind;
 import io.llmpipeline.router.internals.Step;
 import io.llmpipeline.router.internals.TerminalResults;
 import io.llmpipeline.router.internals.coalescing.CacheKeys;
+import io.llmpipeline.router.internals.coalescing.CarriedCacheKey;
 import io.llmpipeline.router.internals.intake.PromptCompression;
 import io.llmpipeline.router.internals.intake.Rejection;
 import io.llmpipeline.schemas.BreakerState;
@@ -42,7 +43,7 @@ import io.llmpipeline.schemas.ProviderHealth;
  * the first answers, the others are the worker's fallback chain.
  * <p>
  * The reservation is the worst case over the whole chain, since the worker may fail over to any of
- * its models.
+ * its models. The cache key comes with the record from the cache stage ({@link CarriedCacheKey}).
  */
 public final class ModelAssignment extends ContextualProcessor<String, LlmRequest, String, Step<LlmAssignment>> {
     public static final String HEALTH_STORE = "provider-health";
@@ -71,10 +72,10 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     public void process(Record<String, LlmRequest> record) {
         LlmRequest request = record.value();
         long now = clock.millis();
-        String cacheKey = cacheKeys.keyOf(request);
+        String cacheKey = CarriedCacheKey.cacheKeyOf(record.key(), request, cacheKeys);
         Optional<RouteConfig> route = catalog.routeFor(request.getTaskType());
         if (route.isEmpty()) {
-            reject(record, new Rejection(ErrorKind.NO_ROUTE, "no route matches task_type '" + request.getTaskType()
+            reject(record, cacheKey, new Rejection(ErrorKind.NO_ROUTE, "no route matches task_type '" + request.getTaskType()
                     + "' and the catalog has no default route"), now);
             return;
         }
@@ -82,7 +83,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         if (request.getModel() != null) {
             Optional<Rejection> pinProblem = checkPin(route.get(), request.getModel());
             if (pinProblem.isPresent()) {
-                reject(record, pinProblem.get(), now);
+                reject(record, cacheKey, pinProblem.get(), now);
                 return;
             }
             names = List.of(request.getModel());
@@ -124,7 +125,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         List<Candidate> ranked = new ArrayList<>(CandidateRanking.rank(route.get().strategy(), route.get().minTier(), usable));
         ranked.addAll(CandidateRanking.rank(route.get().strategy(), route.get().minTier(), recovering));
         if (ranked.isEmpty()) {
-            reject(record, noCandidate(route.get(), usable, tooSmall, unavailable, maxTokens), now);
+            reject(record, cacheKey, noCandidate(route.get(), usable, tooSmall, unavailable, maxTokens), now);
             return;
         }
         Candidate target = ranked.getFirst();
@@ -218,8 +219,8 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     }
 
     /** The result carries the cache key, so identical requests waiting on this one are released. */
-    private void reject(Record<String, LlmRequest> record, Rejection rejection, long now) {
+    private void reject(Record<String, LlmRequest> record, String cacheKey, Rejection rejection, long now) {
         context().forward(record.withKey(record.value().getRequestId()).withValue(Step.answer(TerminalResults.error(
-                record.value(), cacheKeys.keyOf(record.value()), rejection.kind(), rejection.message(), now))));
+                record.value(), cacheKey, rejection.kind(), rejection.message(), now))));
     }
 }

@@ -26,6 +26,7 @@ public enum CoalescingKind {
             return request;
         }
 
+        /** Model assignment reads the cache key from it ({@link CarriedCacheKey}). */
         @Override
         String leaderKey(String cacheKey, LlmRequest leader) {
             return cacheKey;
