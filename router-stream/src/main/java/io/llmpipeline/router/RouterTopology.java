@@ -32,6 +32,7 @@ import io.llmpipeline.router.internals.assignment.ModelStats;
 import io.llmpipeline.router.internals.assignment.ModelStatsAggregation;
 import io.llmpipeline.router.internals.assignment.ShadowSampling;
 import io.llmpipeline.router.internals.budget.BudgetAdmission;
+import io.llmpipeline.router.internals.budget.BudgetAlerts;
 import io.llmpipeline.router.internals.budget.BudgetFlow;
 import io.llmpipeline.router.internals.budget.BudgetReconcile;
 import io.llmpipeline.router.internals.budget.BudgetScopes;
@@ -90,7 +91,7 @@ public final class RouterTopology {
     private RouterTopology(Catalog catalog, Clock clock) {
         this.catalog = catalog;
         this.clock = clock;
-        this.outlets = new Outlets(catalog.topics());
+        this.outlets = new Outlets(catalog.topics(), BudgetAlerts.TOPIC);
         this.internalPartitions = catalog.topics().partitions();
     }
 
@@ -296,7 +297,8 @@ public final class RouterTopology {
                             .withStreamPartitioner((topic, key, notice, partitions) -> Optional.of(Set.of(notice.holder() % partitions))));
         }
         if (scopes.any(BudgetStage.PROVIDER)) {
-            KStream<String, Step<Void>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage", invocations, true);
+            KStream<String, Step<BudgetFlow.Release>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage",
+                    invocations, true);
             outlets.drain("budget-provider-usage", reconciled);
             KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
             outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
@@ -310,8 +312,9 @@ public final class RouterTopology {
     }
 
     private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
-        return steps.filter((k, s) -> s instanceof Step.Release<T> r && r.stage() == to, Named.as(name + "-releases"))
-                .mapValues(s -> ((Step.Release<T>) s).release(), Named.as(name + "-release-values"));
+        return steps.filter((k, s) -> s instanceof Step.Next<T> n && n.value() instanceof BudgetFlow.Release r && r.stage() == to,
+                        Named.as(name + "-releases"))
+                .mapValues(s -> ((BudgetFlow.Release) ((Step.Next<T>) s).value()).release(), Named.as(name + "-release-values"));
     }
 
     private void budgetStores(BudgetStage stage) {
@@ -325,8 +328,8 @@ public final class RouterTopology {
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }
 
-    private KStream<String, Step<Void>> reconcileSteps(BudgetStage stage, String name, KStream<String, InvocationEvent> usage,
-                                                       boolean releaseOthers) {
+    private KStream<String, Step<BudgetFlow.Release>> reconcileSteps(BudgetStage stage, String name,
+                                                                     KStream<String, InvocationEvent> usage, boolean releaseOthers) {
         return usage
                 .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)

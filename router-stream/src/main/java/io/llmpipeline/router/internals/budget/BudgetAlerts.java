@@ -3,7 +3,10 @@ package io.llmpipeline.router.internals.budget;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.llmpipeline.catalog.TopicsConfig;
+import io.llmpipeline.router.internals.SideTopic;
 import io.llmpipeline.schemas.BudgetAlert;
+import io.llmpipeline.schemas.Codecs;
 
 /**
  * Finds the alert thresholds a ledger has newly crossed. A ledger remembers the highest threshold
@@ -11,7 +14,11 @@ import io.llmpipeline.schemas.BudgetAlert;
  * goes out exactly once per scope and window. Committed money (spent plus reserved) is measured,
  * because that is what admission refuses on; the alert carries both parts.
  */
-final class BudgetAlerts {
+public final class BudgetAlerts {
+    /** Where alerts go; stages emit them as {@code Step.emit(BudgetAlerts.TOPIC, alert)}. */
+    public static final SideTopic<BudgetAlert> TOPIC = new SideTopic<>("alert", BudgetAlert.class, TopicsConfig::budgetAlerts,
+            Codecs.BUDGET_ALERT);
+
     private final List<Integer> thresholds;
 
     BudgetAlerts(List<Integer> thresholds) {

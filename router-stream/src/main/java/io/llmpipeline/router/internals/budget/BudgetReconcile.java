@@ -23,7 +23,7 @@ import io.llmpipeline.catalog.Pricing;
  * the chain holds its own reservation in its own task; the final attempt lands on one of them, which
  * sends a release to the others.
  */
-public final class BudgetReconcile extends ContextualProcessor<String, InvocationEvent, String, Step<Void>> {
+public final class BudgetReconcile extends ContextualProcessor<String, InvocationEvent, String, Step<BudgetFlow.Release>> {
     private final BudgetStage stage;
     private final BudgetScopes scopes;
     private final BudgetAlerts alerts;
@@ -50,7 +50,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
     }
 
     @Override
-    public void init(ProcessorContext<String, Step<Void>> context) {
+    public void init(ProcessorContext<String, Step<BudgetFlow.Release>> context) {
         super.init(context);
         ledgers = context.getStateStore(stage.ledgerStore());
         reservations = context.getStateStore(stage.reservationStore());
@@ -90,7 +90,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
                 reservations.delete(reservationKey);
                 if (releaseOthers) {
                     for (String other : reservation.otherProviders()) {
-                        context().forward(record.withKey(other).withValue(new Step.Release<>(releaseOf(event, other), BudgetStage.PROVIDER)));
+                        context().forward(record.withKey(other).withValue(Step.next(new BudgetFlow.Release(releaseOf(event, other), BudgetStage.PROVIDER))));
                     }
                 }
             } else {
@@ -99,7 +99,7 @@ public final class BudgetReconcile extends ContextualProcessor<String, Invocatio
         }
         touched.forEach((key, ledger) -> ledgers.put(key, alerts.check(ledger, now,
                 alert -> context().forward(record.withKey(alert.getScopeType() + ":" + alert.getScopeKey() + ":"
-                        + alert.getWindowStartMs()).withValue(Step.alert(alert))))));
+                        + alert.getWindowStartMs()).withValue(Step.emit(BudgetAlerts.TOPIC, alert))))));
     }
 
     /** The synthetic final attempt that tells another provider of the chain to give its reservation of the request back. */

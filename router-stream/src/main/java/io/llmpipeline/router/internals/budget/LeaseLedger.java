@@ -177,13 +177,13 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
             touched.put(key, finished ? ledger : ledger.reserve(use.micros()));
         }
         touched.forEach((key, ledger) -> ledgers.put(key, alerts.check(ledger, now, alert -> context().forward(new Record<>(
-                alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.alert(alert), now)))));
+                alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.emit(BudgetAlerts.TOPIC, alert), now)))));
         if (finished) {
             reservations.delete(reservationKey);
             // the final attempt landed here before this report, so it could not name the chain's other providers
             for (String other : use.otherProviders()) {
-                context().forward(new Record<>(other, new Step.Release<>(BudgetReconcile.releaseOf(use.requestId(), use.tenant(), other, now),
-                        BudgetStage.PROVIDER), now));
+                context().forward(new Record<>(other, Step.next(new BudgetFlow.Release(
+                        BudgetReconcile.releaseOf(use.requestId(), use.tenant(), other, now), BudgetStage.PROVIDER)), now));
             }
         } else if (!use.ledgers().isEmpty() || !use.otherProviders().isEmpty()) {
             reservations.put(reservationKey, new Reservation(use.ledgers(), use.micros(), use.tenant(), use.atMs(), use.otherProviders()));
