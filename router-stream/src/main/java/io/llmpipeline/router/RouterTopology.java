@@ -21,44 +21,45 @@ import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.Pricing;
 import io.llmpipeline.catalog.BudgetsConfig;
-import io.llmpipeline.catalog.CacheConfig;
 import io.llmpipeline.catalog.Catalog;
-import io.llmpipeline.router.internals.DuplicateRequests;
-import io.llmpipeline.router.internals.BandPartitioner;
-import io.llmpipeline.router.internals.BudgetReconcile;
-import io.llmpipeline.router.internals.BudgetAdmission;
-import io.llmpipeline.router.internals.BudgetFlow;
-import io.llmpipeline.router.internals.GrantedLease;
-import io.llmpipeline.router.internals.HeldLease;
-import io.llmpipeline.router.internals.HolderNotice;
-import io.llmpipeline.router.internals.LeaseHolder;
-import io.llmpipeline.router.internals.LeaseLedger;
-import io.llmpipeline.router.internals.LeaseNotices;
-import io.llmpipeline.router.internals.LedgerRequest;
-import io.llmpipeline.router.internals.BudgetScopes;
-import io.llmpipeline.router.internals.BudgetStage;
-import io.llmpipeline.router.internals.CacheEntry;
-import io.llmpipeline.router.internals.CacheFill;
-import io.llmpipeline.router.internals.CacheKeys;
-import io.llmpipeline.router.internals.CacheLookup;
-import io.llmpipeline.router.internals.CoalescingKind;
-import io.llmpipeline.router.internals.IdempotencyFill;
-import io.llmpipeline.router.internals.IdempotencyLookup;
-import io.llmpipeline.router.internals.InFlight;
 import io.llmpipeline.router.internals.JsonSerde;
-import io.llmpipeline.router.internals.Ledger;
 import io.llmpipeline.router.internals.LenientSerde;
-import io.llmpipeline.router.internals.ModelAssignment;
-import io.llmpipeline.router.internals.ModelStats;
-import io.llmpipeline.router.internals.ModelStatsAggregation;
 import io.llmpipeline.router.internals.Outlets;
-import io.llmpipeline.router.internals.OwnResults;
-import io.llmpipeline.router.internals.PromptCompression;
-import io.llmpipeline.router.internals.ShadowSampling;
-import io.llmpipeline.router.internals.RecordDecoder;
-import io.llmpipeline.router.internals.RequestValidation;
-import io.llmpipeline.router.internals.Reservation;
 import io.llmpipeline.router.internals.Step;
+import io.llmpipeline.router.internals.assignment.BandPartitioner;
+import io.llmpipeline.router.internals.assignment.ModelAssignment;
+import io.llmpipeline.router.internals.assignment.ModelStats;
+import io.llmpipeline.router.internals.assignment.ModelStatsAggregation;
+import io.llmpipeline.router.internals.assignment.ShadowSampling;
+import io.llmpipeline.router.internals.budget.BudgetAdmission;
+import io.llmpipeline.router.internals.budget.BudgetAlerts;
+import io.llmpipeline.router.internals.budget.BudgetFlow;
+import io.llmpipeline.router.internals.budget.BudgetReconcile;
+import io.llmpipeline.router.internals.budget.BudgetScopes;
+import io.llmpipeline.router.internals.budget.BudgetStage;
+import io.llmpipeline.router.internals.budget.GrantedLease;
+import io.llmpipeline.router.internals.budget.HeldLease;
+import io.llmpipeline.router.internals.budget.HolderNotice;
+import io.llmpipeline.router.internals.budget.LeaseHolder;
+import io.llmpipeline.router.internals.budget.LeaseLedger;
+import io.llmpipeline.router.internals.budget.LeaseNotices;
+import io.llmpipeline.router.internals.budget.Ledger;
+import io.llmpipeline.router.internals.budget.LedgerRequest;
+import io.llmpipeline.router.internals.budget.Reservation;
+import io.llmpipeline.router.internals.coalescing.CacheEntry;
+import io.llmpipeline.router.internals.coalescing.CacheKeys;
+import io.llmpipeline.router.internals.coalescing.CarriedCacheKey;
+import io.llmpipeline.router.internals.coalescing.CoalescingFill;
+import io.llmpipeline.router.internals.coalescing.CoalescingKind;
+import io.llmpipeline.router.internals.coalescing.CoalescingLookup;
+import io.llmpipeline.router.internals.coalescing.CoalescingPolicy;
+import io.llmpipeline.router.internals.coalescing.IdempotencyKeys;
+import io.llmpipeline.router.internals.coalescing.InFlight;
+import io.llmpipeline.router.internals.intake.DuplicateRequests;
+import io.llmpipeline.router.internals.intake.OwnResults;
+import io.llmpipeline.router.internals.intake.PromptCompression;
+import io.llmpipeline.router.internals.intake.RecordDecoder;
+import io.llmpipeline.router.internals.intake.RequestValidation;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
@@ -81,8 +82,6 @@ public final class RouterTopology {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Outlets outlets;
     private final int internalPartitions;
-    /** Marks a record key that is a request id rather than a cache key; a hex digest never starts with it. */
-    private static final String CACHE_OFF = "-";
     /**
      * Whether results the router wrote and has no use for are skipped undecoded (see {@link OwnResults}).
      * Off only to measure the saving again: {@code -Dllm.router.decodeOwnResults=true}.
@@ -92,7 +91,7 @@ public final class RouterTopology {
     private RouterTopology(Catalog catalog, Clock clock) {
         this.catalog = catalog;
         this.clock = clock;
-        this.outlets = new Outlets(catalog.topics());
+        this.outlets = new Outlets(catalog.topics(), BudgetAlerts.TOPIC);
         this.internalPartitions = catalog.topics().partitions();
     }
 
@@ -169,22 +168,22 @@ public final class RouterTopology {
      * the key in their metadata) are read back by the same key. Requests without a key pass straight on.
      */
     private KStream<String, LlmRequest> idempotency(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
-        String[] stores = coalescingStores(CoalescingKind.IDEMPOTENCY);
+        CoalescingPolicy policy = CoalescingPolicy.idempotency(catalog.config().router(), catalog.config().cache());
+        String[] stores = coalescingStores(policy.kind());
         KStream<String, LlmRequest> once = requests.filter((k, r) -> r.getIdempotencyKey() == null, Named.as("idempotency-off"));
         KStream<String, LlmRequest> leaders = outlets.drain("idempotency-lookup", requests
                 .filter((k, r) -> r.getIdempotencyKey() != null, Named.as("idempotency-on"))
-                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
+                .selectKey((k, r) -> IdempotencyKeys.groupOf(r.getTenantId(), r.getIdempotencyKey()), Named.as("idempotency-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("idempotency-lookup")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new IdempotencyLookup(catalog.config().router(), clock), Named.as("idempotency-lookup"), stores));
+                .process(() -> new CoalescingLookup(policy, clock), Named.as("idempotency-lookup"), stores));
         KStream<String, LlmRequest> promoted = outlets.drain("idempotency-fill", results
-                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyLookup.KEY_METADATA), Named.as("idempotency-fill-candidates"))
-                .selectKey((k, r) -> IdempotencyLookup.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyLookup.KEY_METADATA)),
+                .filter((k, r) -> r.getMetadata().containsKey(IdempotencyKeys.KEY_METADATA), Named.as("idempotency-fill-candidates"))
+                .selectKey((k, r) -> IdempotencyKeys.groupOf(r.getTenantId(), r.getMetadata().get(IdempotencyKeys.KEY_METADATA)),
                         Named.as("idempotency-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("idempotency-fill")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new IdempotencyFill(catalog.config().router(), catalog.config().cache(), clock),
-                        Named.as("idempotency-fill"), stores));
+                .process(() -> new CoalescingFill(policy, clock), Named.as("idempotency-fill"), stores));
         return once.merge(leaders, Named.as("idempotency-leaders")).merge(promoted, Named.as("idempotency-promoted"));
     }
 
@@ -194,29 +193,28 @@ public final class RouterTopology {
      * cache and release the waiters.
      */
     private KStream<String, LlmRequest> cache(KStream<String, LlmRequest> requests, KStream<String, LlmResult> results) {
-        CacheConfig config = catalog.config().cache();
         CacheKeys keys = new CacheKeys(catalog);
-        String[] stores = coalescingStores(CoalescingKind.CACHE);
+        CoalescingPolicy policy = CoalescingPolicy.cache(catalog.config().cache(), keys);
+        String[] stores = coalescingStores(policy.kind());
 
-        // the record key becomes the cache key, or stays the request id when the cache is off for it
-        KStream<String, LlmRequest> keyed = requests.map((k, r) -> {
-            String key = keys.keyOf(r);
-            return KeyValue.pair(key == null ? CACHE_OFF + r.getRequestId() : key, r);
-        }, Named.as("cache-key"));
-        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> k.startsWith(CACHE_OFF), Named.as("cache-off"))
-                .selectKey((k, r) -> r.getRequestId(), Named.as("cache-off-key"));
+        // the record key carries the cache key, computed here once, on to model assignment
+        KStream<String, LlmRequest> keyed = requests.map((k, r) -> KeyValue.pair(CarriedCacheKey.recordKey(keys.keyOf(r), r), r),
+                Named.as("cache-key"));
+        // keeps the key that says the cache is off; the node stays, so running routers can take this topology
+        KStream<String, LlmRequest> uncached = keyed.filter((k, r) -> CarriedCacheKey.cacheOff(k), Named.as("cache-off"))
+                .selectKey((k, r) -> k, Named.as("cache-off-key"));
         KStream<String, LlmRequest> leaders = outlets.drain("cache-lookup", keyed
-                .filter((k, r) -> !k.startsWith(CACHE_OFF), Named.as("cache-on"))
+                .filter((k, r) -> !CarriedCacheKey.cacheOff(k), Named.as("cache-on"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.REQUEST).withName("cache-lookup")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new CacheLookup(config, keys, clock), Named.as("cache-lookup"), stores));
+                .process(() -> new CoalescingLookup(policy, clock), Named.as("cache-lookup"), stores));
 
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
                 .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates")) // see OwnResults.readBack
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
                         .withNumberOfPartitions(internalPartitions))
-                .process(() -> new CacheFill(config, clock), Named.as("cache-fill"), stores));
+                .process(() -> new CoalescingFill(policy, clock), Named.as("cache-fill"), stores));
         return uncached.merge(leaders, Named.as("cache-leaders")).merge(promoted, Named.as("cache-promoted"));
     }
 
@@ -299,7 +297,8 @@ public final class RouterTopology {
                             .withStreamPartitioner((topic, key, notice, partitions) -> Optional.of(Set.of(notice.holder() % partitions))));
         }
         if (scopes.any(BudgetStage.PROVIDER)) {
-            KStream<String, Step<Void>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage", invocations, true);
+            KStream<String, Step<BudgetFlow.Release>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage",
+                    invocations, true);
             outlets.drain("budget-provider-usage", reconciled);
             KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
             outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
@@ -313,8 +312,9 @@ public final class RouterTopology {
     }
 
     private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
-        return steps.filter((k, s) -> s instanceof Step.Release<T> r && r.stage() == to, Named.as(name + "-releases"))
-                .mapValues(s -> ((Step.Release<T>) s).release(), Named.as(name + "-release-values"));
+        return steps.filter((k, s) -> s instanceof Step.Next<T> n && n.value() instanceof BudgetFlow.Release r && r.stage() == to,
+                        Named.as(name + "-releases"))
+                .mapValues(s -> ((BudgetFlow.Release) ((Step.Next<T>) s).value()).release(), Named.as(name + "-release-values"));
     }
 
     private void budgetStores(BudgetStage stage) {
@@ -328,8 +328,8 @@ public final class RouterTopology {
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }
 
-    private KStream<String, Step<Void>> reconcileSteps(BudgetStage stage, String name, KStream<String, InvocationEvent> usage,
-                                                       boolean releaseOthers) {
+    private KStream<String, Step<BudgetFlow.Release>> reconcileSteps(BudgetStage stage, String name,
+                                                                     KStream<String, InvocationEvent> usage, boolean releaseOthers) {
         return usage
                 .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.llmpipeline.router.internals.CacheKeys;
+import io.llmpipeline.router.internals.coalescing.CacheKeys;
 import io.llmpipeline.schemas.ChatMessage;
 import io.llmpipeline.schemas.GenerationParams;
 import io.llmpipeline.schemas.LlmRequest;

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.llmpipeline.router.internals.OwnResults;
+import io.llmpipeline.router.internals.intake.OwnResults;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.Priority;

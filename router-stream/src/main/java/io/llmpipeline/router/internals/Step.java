@@ -1,13 +1,12 @@
 package io.llmpipeline.router.internals;
 
-import io.llmpipeline.schemas.BudgetAlert;
 import io.llmpipeline.schemas.DlqEnvelope;
 import io.llmpipeline.schemas.LlmResult;
 
 /**
- * What a router processor decided about one record: hand it to the next stage, or end it here with
- * a terminal result, a dead letter or a budget alert. Terminal steps are written to their topics by
- * {@link Outlets}; only {@link Next} travels on.
+ * What a router processor decided about one record: hand it to the next stage, end it here with a
+ * terminal result or a dead letter, or write a record to a {@link SideTopic}. All but {@link Next}
+ * are written to their topics by {@link Outlets}; only {@link Next} travels on.
  */
 public sealed interface Step<T> {
     record Next<T>(T value) implements Step<T> {
@@ -19,16 +18,7 @@ public sealed interface Step<T> {
     record DeadLetter<T>(DlqEnvelope envelope) implements Step<T> {
     }
 
-    record Alert<T>(BudgetAlert alert) implements Step<T> {
-    }
-
-    /**
-     * Budget held elsewhere must be given back: by the tenant stage or an earlier provider hop when a
-     * later one refused the request, or by the other providers of a chain when its final attempt is
-     * in. Carried as a synthetic final REJECTED invocation (cost 0) for the stage and provider that
-     * hold it, so it joins the real invocations there.
-     */
-    record Release<T>(io.llmpipeline.schemas.InvocationEvent release, BudgetStage stage) implements Step<T> {
+    record Emit<T, V>(SideTopic<V> topic, V value) implements Step<T> {
     }
 
     static <T> Step<T> next(T value) {
@@ -43,7 +33,7 @@ public sealed interface Step<T> {
         return new DeadLetter<>(envelope);
     }
 
-    static <T> Step<T> alert(BudgetAlert alert) {
-        return new Alert<>(alert);
+    static <T, V> Step<T> emit(SideTopic<V> topic, V value) {
+        return new Emit<>(topic, value);
     }
 }

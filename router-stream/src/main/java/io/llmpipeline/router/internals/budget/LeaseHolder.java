@@ -1,0 +1,286 @@
+package io.llmpipeline.router.internals.budget;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.llmpipeline.catalog.BudgetsConfig;
+import io.llmpipeline.quota.Lease;
+import io.llmpipeline.router.internals.Step;
+import io.llmpipeline.router.internals.TerminalResults;
+import io.llmpipeline.schemas.ErrorKind;
+import io.llmpipeline.schemas.LlmAssignment;
+import io.llmpipeline.schemas.LlmRequest;
+import io.llmpipeline.schemas.Priority;
+
+/**
+ * Budget admission inside the task that already has the request: it reserves the request's worst
+ * case out of leases this task holds on every ledger that applies, and reports the use to the
+ * ledgers' owners afterwards, off the request's path. Without a lease that covers it, the request
+ * waits here while this task returns what it held on that ledger and asks for a new lease; the
+ * owner grants one, or refuses when the limit cannot cover the request, and the request is refused
+ * with BUDGET_EXCEEDED. See docs/router.md, "Budgets", for why this never overspends.
+ */
+public final class LeaseHolder {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaseHolder.class);
+    public static final String LEASES = "budget-leases";
+    public static final String PARKED = "budget-parked";
+    /** An unused lease goes back after this long, so idle tasks do not sit on budget others need. */
+    static final Duration IDLE = Duration.ofSeconds(2);
+    /** A lease is never used once this old; owners may count on it being back (or unused) after it. */
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
+    /** An ask with no answer for this long is sent again (a second grant is given straight back). */
+    static final Duration ASK_AGAIN = Duration.ofSeconds(30);
+
+    private record Need(BudgetStage stage, String owner, BudgetScopes.Applicable ledger) {
+    }
+
+    private final BudgetScopes scopes;
+    private final boolean tenantStage;
+    private final boolean providerStage;
+    private final Clock clock;
+    private ProcessorContext<String, Step<BudgetFlow>> context;
+    private KeyValueStore<String, HeldLease> leases;
+    private KeyValueStore<String, LlmAssignment> parked;
+    private int holder;
+
+    LeaseHolder(BudgetsConfig config, Clock clock) {
+        this.scopes = new BudgetScopes(config);
+        this.tenantStage = scopes.any(BudgetStage.TENANT);
+        this.providerStage = scopes.any(BudgetStage.PROVIDER);
+        this.clock = clock;
+    }
+
+    void init(ProcessorContext<String, Step<BudgetFlow>> context) {
+        this.context = context;
+        this.leases = context.getStateStore(LEASES);
+        this.parked = context.getStateStore(PARKED);
+        this.holder = context.taskId().partition();
+    }
+
+    /** A newly assigned request: admitted now, or parked until its leases arrive. */
+    void offer(LlmAssignment assignment) {
+        long now = clock.millis();
+        List<Need> needs = needs(assignment, now);
+        if (!tryAdmit(assignment, needs, now)) {
+            parked.put(String.format("%013d|%s", now, assignment.getRequest().getRequestId()), assignment);
+        }
+    }
+
+    void notice(HolderNotice notice) {
+        long now = clock.millis();
+        HeldLease held = leases.get(notice.ledgerKey());
+        switch (notice.kind()) {
+            case GRANT -> {
+                if (held == null || held.lease() != null) {
+                    // a second answer to an ask sent twice: nobody waits for it
+                    send(notice.stage(), notice.owner(), LedgerRequest.giveBack(holder,
+                            notice.ledgerKey(), notice.leaseId(), 0, now));
+                    return;
+                }
+                leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
+                        Lease.granted(notice.leaseId(), notice.micros(), notice.lowMicros(), clock), -1));
+            }
+            case REFUSE -> {
+                if (held != null) {
+                    leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), null, -1));
+                }
+                refuseParked(notice, now);
+            }
+            case RECALL -> {
+                if (held != null && held.lease() != null) {
+                    giveBack(notice.ledgerKey(), held, now);
+                }
+                return;
+            }
+        }
+        retryParked(now);
+    }
+
+    /** Gives back idle and old leases, asks again after a lost answer, and ends parked requests past their deadline. */
+    void sweep() {
+        long now = clock.millis();
+        List<Map.Entry<String, HeldLease>> due = new ArrayList<>();
+        try (KeyValueIterator<String, HeldLease> it = leases.all()) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                HeldLease held = entry.value;
+                boolean giveBack = held.lease() != null && held.lease().due(clock, IDLE, MAX_AGE);
+                boolean askAgain = held.asking() && now - held.askedAtMs() >= ASK_AGAIN.toMillis();
+                if (giveBack || askAgain) {
+                    due.add(Map.entry(entry.key, held));
+                }
+            }
+        }
+        for (var entry : due) {
+            HeldLease held = entry.getValue();
+            if (held.lease() != null) {
+                giveBack(entry.getKey(), held, now);
+            } else {
+                leases.delete(entry.getKey());
+            }
+        }
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, LlmAssignment> it = parked.all()) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                Long deadline = entry.value.getRequest().getDeadlineEpochMs();
+                if (deadline != null && deadline <= now) {
+                    expired.add(entry.key);
+                    answer(entry.value, ErrorKind.DEADLINE_EXCEEDED, "deadline passed while waiting for a budget lease", now);
+                }
+            }
+        }
+        expired.forEach(parked::delete);
+        if (due.stream().anyMatch(e -> e.getValue().asking())) {
+            retryParked(now);
+        }
+    }
+
+    private List<Need> needs(LlmAssignment assignment, long now) {
+        String tenant = assignment.getRequest().getTenantId();
+        List<Need> needs = new ArrayList<>();
+        if (tenantStage) {
+            for (BudgetScopes.Applicable a : scopes.applicable(BudgetStage.TENANT, tenant, BudgetChain.models(assignment), now)) {
+                needs.add(new Need(BudgetStage.TENANT, tenant, a));
+            }
+        }
+        if (providerStage) {
+            for (String provider : BudgetChain.providers(assignment)) {
+                for (BudgetScopes.Applicable a : scopes.applicable(BudgetStage.PROVIDER, tenant, BudgetChain.modelsOf(assignment, provider), now)) {
+                    needs.add(new Need(BudgetStage.PROVIDER, provider, a));
+                }
+            }
+        }
+        return needs;
+    }
+
+    private boolean tryAdmit(LlmAssignment assignment, List<Need> needs, long now) {
+        long cost = assignment.getEstimatedCostMicros();
+        boolean low = isLow(assignment.getRequest().getPriority());
+        List<Need> missing = new ArrayList<>();
+        Map<String, HeldLease> covering = new LinkedHashMap<>();
+        for (Need need : needs) {
+            HeldLease held = leases.get(need.ledger().ledgerKey());
+            if (held == null || held.lease() == null || held.lease().expired(clock, MAX_AGE) || !held.lease().covers(cost, low)) {
+                missing.add(need);
+            } else {
+                covering.put(need.ledger().ledgerKey(), held);
+            }
+        }
+        if (!missing.isEmpty()) {
+            missing.forEach(need -> askFor(need, cost, low, now));
+            return false;
+        }
+        admit(assignment, covering, cost, now);
+        return true;
+    }
+
+    private void askFor(Need need, long cost, boolean low, long now) {
+        String key = need.ledger().ledgerKey();
+        HeldLease held = leases.get(key);
+        if (held != null && held.asking()) {
+            return;
+        }
+        if (held != null && held.lease() != null) {
+            // one lease per ledger and task: what is left of this one goes back with the ask, so it counts for the new grant
+            send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
+        }
+        send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low, now));
+        leases.put(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
+    }
+
+    private void admit(LlmAssignment assignment, Map<String, HeldLease> covering, long cost, long now) {
+        LlmRequest request = assignment.getRequest();
+        Map<String, List<String>> ledgersByOwner = new LinkedHashMap<>();
+        Map<String, List<String>> leasesByOwner = new LinkedHashMap<>();
+        Map<String, BudgetStage> stageOf = new LinkedHashMap<>();
+        covering.forEach((key, held) -> {
+            leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), -1));
+            String owner = held.stage() + "|" + held.owner();
+            stageOf.put(owner, held.stage());
+            ledgersByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+            leasesByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(held.lease().id());
+        });
+        List<String> providers = BudgetChain.providers(assignment);
+        if (providerStage && providers.size() > 1) {
+            // every provider of a cross-provider chain keeps a reservation naming the others, even without a limit: the final attempt may land on it
+            providers.forEach(p -> stageOf.putIfAbsent(BudgetStage.PROVIDER + "|" + p, BudgetStage.PROVIDER));
+        }
+        stageOf.forEach((owner, stage) -> {
+            String ownerKey = owner.substring(owner.indexOf('|') + 1);
+            List<String> others = stage == BudgetStage.PROVIDER ? providers.stream().filter(p -> !p.equals(ownerKey)).toList() : List.of();
+            send(stage, ownerKey, LedgerRequest.use(holder, request.getRequestId(), request.getTenantId(),
+                    stage == BudgetStage.PROVIDER ? ownerKey : null, ledgersByOwner.getOrDefault(owner, List.of()),
+                    leasesByOwner.getOrDefault(owner, List.of()), cost, now, others));
+        });
+        context.forward(new Record<>(request.getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
+    }
+
+    private void giveBack(String key, HeldLease held, long now) {
+        send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
+        leases.delete(key);
+    }
+
+    private void refuseParked(HolderNotice notice, long now) {
+        List<String> refused = new ArrayList<>();
+        try (KeyValueIterator<String, LlmAssignment> it = parked.all()) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                LlmAssignment assignment = entry.value;
+                boolean onLedger = needs(assignment, now).stream()
+                        .anyMatch(n -> n.ledger().ledgerKey().equals(notice.ledgerKey()));
+                LlmRequest request = assignment.getRequest();
+                if (onLedger && notice.refuses(assignment.getEstimatedCostMicros(), isLow(request.getPriority()))) {
+                    refused.add(entry.key);
+                    String reason = notice.reason(assignment.getEstimatedCostMicros(), request.getPriority());
+                    if (assignment.getShadow()) {
+                        // nobody waits for a shadow: it is not sent, and the caller's own request is unaffected
+                        LOG.info("shadow {} of {} not sent: {}", request.getRequestId(), assignment.getShadowOf(), reason);
+                    } else {
+                        context.forward(new Record<>(request.getRequestId(), Step.answer(TerminalResults.error(
+                                request, assignment.getCacheKey(), ErrorKind.BUDGET_EXCEEDED, reason, now)), now));
+                    }
+                }
+            }
+        }
+        refused.forEach(parked::delete);
+    }
+
+    private void retryParked(long now) {
+        List<String> admitted = new ArrayList<>();
+        try (KeyValueIterator<String, LlmAssignment> it = parked.all()) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                if (tryAdmit(entry.value, needs(entry.value, now), now)) {
+                    admitted.add(entry.key);
+                }
+            }
+        }
+        admitted.forEach(parked::delete);
+    }
+
+    private void answer(LlmAssignment assignment, ErrorKind kind, String message, long now) {
+        if (!assignment.getShadow()) {
+            LlmRequest request = assignment.getRequest();
+            context.forward(new Record<>(request.getRequestId(), Step.answer(TerminalResults.error(
+                    request, assignment.getCacheKey(), kind, message, now)), now));
+        }
+    }
+
+    private void send(BudgetStage stage, String owner, LedgerRequest request) {
+        context.forward(new Record<>(owner, Step.next(new BudgetFlow.ToOwner(stage, owner, request)), clock.millis()));
+    }
+
+    private static boolean isLow(Priority priority) {
+        return priority == Priority.LOW || priority == Priority.BULK;
+    }
+}

@@ -1,0 +1,30 @@
+package io.llmpipeline.router.internals.budget;
+
+import java.time.Clock;
+
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import io.llmpipeline.catalog.BudgetsConfig;
+import io.llmpipeline.router.internals.Step;
+
+/** Takes a ledger owner's answer (grant, refusal, recall) into this task's leases and decides the requests waiting for it. */
+public final class LeaseNotices extends ContextualProcessor<String, HolderNotice, String, Step<BudgetFlow>> {
+    private final LeaseHolder holder;
+
+    public LeaseNotices(BudgetsConfig config, Clock clock) {
+        this.holder = new LeaseHolder(config, clock);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Step<BudgetFlow>> context) {
+        super.init(context);
+        holder.init(context);
+    }
+
+    @Override
+    public void process(Record<String, HolderNotice> record) {
+        holder.notice(record.value());
+    }
+}
