@@ -131,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             LoadGenerator.Outcome misses = null;
             LoadGenerator.Outcome outcome;
+            long cpuBeforeMs = PipelineCpu.nowMs();
             WorkerKill.Reclaim reclaim = null;
             if (scenario == BenchScenario.ROUTER_KILL) {
                 outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
@@ -155,6 +156,8 @@ final class BenchCommand implements Callable<Integer> {
                         i -> cacheable(i % distinctPrompts), "hits  ");
             }
             long providerCalls = pipeline.simulator().stats().totalCalls();
+            long cpuMs = PipelineCpu.nowMs() - cpuBeforeMs;
+            long measured = outcome.requests() + (misses == null ? 0 : misses.requests());
             Thread.sleep(1_000); // the worker process writes its figures twice a second
             WorkerFigures workerFigures = pipeline.workerFigures();
 
@@ -164,13 +167,15 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println("failed requests by error kind: " + new java.util.TreeMap<>(outcome.failures()));
             }
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
+            System.out.printf(Locale.ROOT, "CPU of every pipeline process over the measured run: %.1f s = %.2f ms per request%n",
+                    cpuMs / 1000.0, (double) cpuMs / measured);
             System.out.printf(Locale.ROOT, "provider calls: %d%s; worker: %d calls in flight at most, heap peak %d MB%n",
                     providerCalls, scenario.limited() ? " (warm-up included)" : "", workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
             StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
                     "bench: requests=%d failed=%d throughput_rps=%.1f p50_ms=%.1f p99_ms=%.1f kafka_ceiling_rps=%.0f provider_calls=%d",
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
-            last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d workers=%d", workerFigures.inFlightMax(),
-                    workerFigures.heapUsedPeakMb(), Math.max(1, workers)));
+            last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d workers=%d cpu_ms_per_request=%.2f",
+                    workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb(), Math.max(1, workers), (double) cpuMs / measured));
             if (scenario == BenchScenario.PRIMARY_DOWN) {
                 long openedAt = workerFigures.breakerOpenAfterCalls(primary);
                 long afterFault = openedAt < 0 ? -1 : openedAt - primaryCallsBeforeFault;

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +107,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"};
+        List<String> command = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+                "-c", propsFile.toString(), "--ignore-formatted"));
+        // diagnostics: -Dllm.kafka.transaction.version=1 formats the broker with transactions v1 instead of v2
+        String transactionVersion = System.getProperty("llm.kafka.transaction.version");
+        if (transactionVersion != null) {
+            command.addAll(List.of("--feature", "transaction.version=" + transactionVersion));
+        }
+        String[] args = command.toArray(String[]::new);
         int exit = StorageTool$.MODULE$.execute(args, new PrintStream(captured, true, StandardCharsets.UTF_8));
         if (exit != 0) {
             throw new IllegalStateException("kafka storage format failed (" + exit + "): "

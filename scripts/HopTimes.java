@@ -1,0 +1,110 @@
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+import io.llmpipeline.schemas.Codecs;
+
+/**
+ * Where a request's time goes between topics, read from the segments of a broker that stamps
+ * records with their append time. Run a bench with
+ * {@code PIPELINE_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC -Dllm.broker.log.message.timestamp.type=LogAppendTime"},
+ * then {@code java -cp launcher/target/llm-pipeline.jar scripts/HopTimes.java <work-dir>/bench/kafka/logs}.
+ * For every request it takes the append time on llm.requests, on the assigned topic and on
+ * llm.results, and the time of the commit marker that made the latter two visible to
+ * read_committed readers; percentiles over requests that have them all.
+ */
+public class HopTimes {
+    private static final String[] STAGES = {"llm.requests-", "llm.requests.assigned-", "llm.results-"};
+
+    public static void main(String[] args) throws Exception {
+        Map<String, long[]> times = new HashMap<>(); // request id -> append, visible per stage
+        for (File dir : new File(args[0]).listFiles()) {
+            int stage = stageOf(dir.getName());
+            if (stage < 0) {
+                continue;
+            }
+            File[] files = dir.listFiles((d, f) -> f.endsWith(".log"));
+            Arrays.sort(files);
+            Map<Long, List<String>> openByProducer = new HashMap<>();
+            for (File f : files) {
+                try (FileRecords records = FileRecords.open(f)) {
+                    for (RecordBatch batch : records.batches()) {
+                        if (batch.isControlBatch()) {
+                            for (String id : openByProducer.getOrDefault(batch.producerId(), List.of())) {
+                                times.get(id)[stage * 2 + 1] = batch.maxTimestamp();
+                            }
+                            openByProducer.remove(batch.producerId());
+                            continue;
+                        }
+                        for (Record r : batch) {
+                            String id = requestId(stage, r);
+                            if (id == null) {
+                                continue;
+                            }
+                            long[] t = times.computeIfAbsent(id, k -> new long[6]);
+                            t[stage * 2] = r.timestamp();
+                            if (batch.isTransactional()) {
+                                openByProducer.computeIfAbsent(batch.producerId(), k -> new ArrayList<>()).add(id);
+                            } else {
+                                t[stage * 2 + 1] = r.timestamp();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        String[] names = {"request appended -> assignment appended", "assignment appended -> visible",
+                "assignment visible -> result appended", "result appended -> visible", "request appended -> result visible"};
+        List<long[]> rows = new ArrayList<>();
+        for (long[] t : times.values()) {
+            if (Arrays.stream(t).noneMatch(v -> v == 0)) {
+                rows.add(new long[] {t[2] - t[0], t[3] - t[2], t[4] - t[3], t[5] - t[4], t[5] - t[0]});
+            }
+        }
+        System.out.printf("requests with every stage: %d of %d%n", rows.size(), times.size());
+        for (int i = 0; i < names.length; i++) {
+            int col = i;
+            long[] v = rows.stream().mapToLong(r -> r[col]).sorted().toArray();
+            if (v.length > 0) {
+                System.out.printf("%-42s p50 %5d ms  p90 %5d ms  p99 %5d ms%n", names[i], v[v.length / 2], v[v.length * 9 / 10],
+                        v[v.length * 99 / 100]);
+            }
+        }
+    }
+
+    private static int stageOf(String dir) {
+        if (dir.startsWith("llm.requests.assigned.journal")) {
+            return -1;
+        }
+        for (int i = STAGES.length - 1; i >= 0; i--) {
+            if (dir.startsWith(STAGES[i]) && dir.substring(STAGES[i].length()).matches("\\d+")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String requestId(int stage, Record r) {
+        if (!r.hasValue()) {
+            return null;
+        }
+        byte[] v = new byte[r.valueSize()];
+        r.value().get(v);
+        try {
+            return switch (stage) {
+                case 0 -> Codecs.REQUEST.decode(v).getRequestId();
+                case 1 -> Codecs.ASSIGNMENT.decode(v).getRequest().getRequestId();
+                default -> Codecs.RESULT.decode(v).getRequestId();
+            };
+        } catch (RuntimeException e) {
+            return null; // not ours to time (another schema, a tombstone)
+        }
+    }
+}
