@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -57,6 +58,7 @@ public final class QuotaGroup implements AutoCloseable {
     private final Clock clock;
     private final Supplier<Map<String, Double>> demand;
     private final Supplier<Map<String, Double>> limitsPerMinute;
+    private final Predicate<String> wholeUnits;
     private final RateShares shares;
     private final Map<String, Member> view = new ConcurrentHashMap<>();
     private final Map<String, Double> fractions = new ConcurrentHashMap<>();
@@ -66,11 +68,12 @@ public final class QuotaGroup implements AutoCloseable {
     private volatile boolean running = true;
 
     private QuotaGroup(Settings settings, Clock clock, Supplier<Map<String, Double>> demand,
-                       Supplier<Map<String, Double>> limitsPerMinute) {
+                       Supplier<Map<String, Double>> limitsPerMinute, Predicate<String> wholeUnits) {
         this.settings = settings;
         this.clock = clock;
         this.demand = demand;
         this.limitsPerMinute = limitsPerMinute;
+        this.wholeUnits = wholeUnits;
         this.shares = new RateShares(settings.memberId(), settings.ttl().toMillis(), settings.grace().toMillis());
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
@@ -98,8 +101,17 @@ public final class QuotaGroup implements AutoCloseable {
      */
     public static QuotaGroup join(Settings settings, Clock clock, Supplier<Map<String, Double>> demand,
                                   Supplier<Map<String, Double>> limitsPerMinute) {
+        return join(settings, clock, demand, limitsPerMinute, limit -> false);
+    }
+
+    /**
+     * @param wholeUnits the limits that are counts rather than rates (calls at once): their size and
+     *                   demand are in units, and every member's share is a whole number of them
+     */
+    public static QuotaGroup join(Settings settings, Clock clock, Supplier<Map<String, Double>> demand,
+                                  Supplier<Map<String, Double>> limitsPerMinute, Predicate<String> wholeUnits) {
         ensureTopic(settings);
-        return new QuotaGroup(settings, clock, demand, limitsPerMinute);
+        return new QuotaGroup(settings, clock, demand, limitsPerMinute, wholeUnits);
     }
 
     /** This member's share of {@code limit} in [0, 1]; 0 until it has been in the group for the grace. */
@@ -154,7 +166,7 @@ public final class QuotaGroup implements AutoCloseable {
     private void refresh(long now) {
         view.values().removeIf(m -> now - m.lastSeenMs() > 10 * settings.ttl().toMillis());
         limitsPerMinute.get().forEach((limit, perMinute) ->
-                fractions.put(limit, shares.fraction(limit, perMinute, view.values(), now)));
+                fractions.put(limit, shares.fraction(limit, perMinute, view.values(), now, wholeUnits.test(limit))));
     }
 
     private void publish(boolean leaving) {

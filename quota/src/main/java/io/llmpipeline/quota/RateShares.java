@@ -2,6 +2,7 @@ package io.llmpipeline.quota;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +31,75 @@ public final class RateShares {
 
     /** This member's fraction of {@code limit} in [0, 1], given the group as seen now. */
     public double fraction(String limit, double limitPerMinute, Collection<Member> view, long nowMs) {
-        double target = target(limit, limitPerMinute, view, nowMs);
+        return fraction(limit, limitPerMinute, view, nowMs, false);
+    }
+
+    /**
+     * @param wholeUnits the limit is a count that cannot be split (calls at once): the fraction is a
+     *                   whole number of units over the size, and the members' units add up to the size
+     */
+    public double fraction(String limit, double size, Collection<Member> view, long nowMs, boolean wholeUnits) {
+        double target = target(limit, size, view, nowMs, wholeUnits);
         return smoothed(limit, target, nowMs);
     }
 
     double target(String limit, double limitPerMinute, Collection<Member> view, long nowMs) {
+        return target(limit, limitPerMinute, view, nowMs, false);
+    }
+
+    double target(String limit, double size, Collection<Member> view, long nowMs, boolean wholeUnits) {
         Member me = view.stream().filter(m -> m.id().equals(self)).findFirst().orElse(null);
         if (me == null || !me.liveAt(nowMs, ttlMs) || nowMs - me.firstSeenMs() < graceMs) {
             return 0;
         }
         List<Member> live = view.stream().filter(m -> m.liveAt(nowMs, ttlMs)).toList();
-        return maxMinShare(me, live, limit, limitPerMinute);
+        if (!wholeUnits || size < 1 || Double.isInfinite(size)) {
+            return maxMinShare(me, live, limit, size);
+        }
+        return unitsOf(me, live, limit, (int) size, nowMs / UNIT_ROTATION_MS) / Math.floor(size);
+    }
+
+    /**
+     * Ties for a unit left over go round the members every this long, so a member that loses them
+     * does not wait for as long as the others stay busy. A member gives a unit up at once and takes
+     * one only after the grace, so clocks apart by less than the grace never put a unit in two hands.
+     */
+    static final long UNIT_ROTATION_MS = 10_000;
+
+    /** A member's place among the ties in one rotation: mixed, so every member comes first in some rotation. */
+    private static long turnOrder(String memberId, long rotation) {
+        long h = memberId.hashCode() * 0x9E3779B97F4A7C15L + rotation * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        return h ^ (h >>> 33);
+    }
+
+    /**
+     * The max-min shares in whole units, rounded the same way by every member: each its share's floor,
+     * then the units left to the largest remainders, ties in an order that changes every
+     * {@link #UNIT_ROTATION_MS}. A share of two calls among three members is then 1, 1 and 0, never
+     * 0, 0 and 0, and never more than two in all.
+     */
+    private static int unitsOf(Member me, List<Member> live, String limit, int size, long rotation) {
+        List<Member> byId = live.stream().sorted(Comparator.comparing(Member::id)).toList();
+        double[] exact = byId.stream().mapToDouble(m -> maxMinShare(m, live, limit, size) * size).toArray();
+        int[] units = new int[exact.length];
+        int left = size;
+        for (int i = 0; i < exact.length; i++) {
+            units[i] = (int) Math.floor(exact[i] + 1e-9);
+            left -= units[i];
+        }
+        List<Integer> byRemainder = new ArrayList<>();
+        for (int i = 0; i < exact.length; i++) {
+            byRemainder.add(i);
+        }
+        byRemainder.sort(Comparator.comparingDouble((Integer i) -> -(exact[i] - units[i]))
+                .thenComparingLong(i -> turnOrder(byId.get(i).id(), rotation))
+                .thenComparing(i -> i));
+        for (int k = 0; k < byRemainder.size() && left > 0; k++, left--) {
+            units[byRemainder.get(k)]++;
+        }
+        return units[byId.indexOf(me)];
     }
 
     private static double maxMinShare(Member me, List<Member> live, String limit, double limitPerMinute) {

@@ -84,4 +84,47 @@ class RateSharesTest {
     static Member seen(String id, long lastSeenMs) {
         return new Member(id, 0, lastSeenMs, Map.of(RPM, 1e6), false);
     }
+
+    static double units(String self, double size, List<Member> view) {
+        return new RateShares(self, TTL, GRACE).target(RPM, size, view, NOW, true) * size;
+    }
+
+    @Test
+    void shouldSplitTwoCallsAtOnceAmongThreeBusyMembersAsWholeCallsThatAddUpToTwo() {
+        List<Member> view = List.of(member("c", 2), member("a", 2), member("b", 2));
+
+        // two thirds of a call each would be no call at all once rounded down: two of them get one each
+        List<Double> units = List.of(units("a", 2, view), units("b", 2, view), units("c", 2, view));
+        assertThat(units).containsExactlyInAnyOrder(1.0, 1.0, 0.0);
+    }
+
+    @Test
+    void shouldGiveTheLeftOverCallToEveryBusyMemberInTurn() {
+        java.util.Set<String> served = new java.util.HashSet<>();
+        for (long t = NOW; t < NOW + 20 * RateShares.UNIT_ROTATION_MS; t += RateShares.UNIT_ROTATION_MS) {
+            for (String self : List.of("a", "b", "c")) {
+                List<Member> seen = List.of(new Member("a", 0, t, Map.of(RPM, 2.0), false),
+                        new Member("b", 0, t, Map.of(RPM, 2.0), false), new Member("c", 0, t, Map.of(RPM, 2.0), false));
+                if (new RateShares(self, TTL, GRACE).target(RPM, 2, seen, t, true) > 0) {
+                    served.add(self);
+                }
+            }
+        }
+        assertThat(served).as("nobody waits for as long as the others stay busy").containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
+    void shouldGiveTheBusyMemberTheCallsTheIdleOnesDoNotUseInWholeCalls() {
+        // ten calls at once: a has 7 waiting, b uses 1, c none; b gets its 1, a the 7 it asks for, and the 2 nobody
+        // asked for are spread as whole calls, never as a part of one
+        List<Member> view = List.of(member("a", 7), member("b", 1), member("c", 0));
+
+        double a = units("a", 10, view);
+        double b = units("b", 10, view);
+        double c = units("c", 10, view);
+        assertThat(a + b + c).isCloseTo(10, within(1e-9));
+        assertThat(a).isGreaterThanOrEqualTo(7);
+        assertThat(b).isGreaterThanOrEqualTo(1);
+        assertThat(List.of(a, b, c)).allSatisfy(u -> assertThat(u % 1).isCloseTo(0, within(1e-9)));
+    }
 }

@@ -22,6 +22,7 @@ import io.llmpipeline.catalog.ProviderConfig;
 import io.llmpipeline.catalog.TopicPlan;
 import io.llmpipeline.catalog.TopicLeaders;
 import io.llmpipeline.quota.QuotaGroup;
+import io.llmpipeline.worker.guard.AsyncBulkhead;
 import io.llmpipeline.worker.guard.GuardRegistry;
 import io.llmpipeline.worker.guard.GuardState;
 import io.llmpipeline.worker.guard.ModelGuard;
@@ -67,10 +68,15 @@ public final class Worker implements AutoCloseable {
             QuotaGroup g = group.get();
             return g == null ? 0 : g.fraction(limit);
         });
-        this.quota = guards.rateLimits().isEmpty() ? null : QuotaGroup.join(
+        this.quota = guards.rateLimits().isEmpty() && guards.concurrencyLimits().isEmpty() ? null : QuotaGroup.join(
                 QuotaGroup.Settings.defaults(bootstrapServers, quotaTopic(catalog), workerId), clock,
-                guards::demandPerMinute, guards::limitsPerMinute);
+                guards::demands, guards::limitSizes, guards::countsCalls);
         group.set(quota);
+        if (!guards.concurrencyLimits().isEmpty()) {
+            // a share of calls at once that grew starts the callers waiting for it
+            scheduler.scheduleWithFixedDelay(() -> guards.concurrencyLimits().values().forEach(AsyncBulkhead::pump),
+                    100, 100, TimeUnit.MILLISECONDS);
+        }
         guards.all().forEach(metrics::register);
         guards.rateLimits().forEach((id, limit) ->
                 metrics.rateLimit(id, () -> share(id), limit::groupRatePerMinute, limit::ratePerMinute));

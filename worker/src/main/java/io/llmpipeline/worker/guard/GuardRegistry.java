@@ -19,13 +19,14 @@ import io.llmpipeline.catalog.ProviderConfig;
 
 /**
  * Builds the guards of every catalog model once. A provider's rate limits and bulkhead are
- * shared by its models; a model's own limits come on top. Each rate limit is this worker's share
- * of a limit the whole worker group holds ({@link LimitShares}); the registry tells the group what
- * each limit is now and how much of it this worker would use.
+ * shared by its models; a model's own limits come on top. Each rate limit and each limit of calls
+ * at once is this worker's share of a limit the whole worker group holds ({@link LimitShares}); the
+ * registry tells the group what each limit is now and how much of it this worker would use.
  */
 public final class GuardRegistry {
     private final Map<String, ModelGuard> byModel = new HashMap<>();
     private final Map<String, SharedRateLimit> limits = new LinkedHashMap<>();
+    private final Map<String, ConcurrencyLimit> concurrency = new LinkedHashMap<>();
     private final Clock clock;
 
     /** A worker alone: it holds the whole of every limit. */
@@ -71,19 +72,42 @@ public final class GuardRegistry {
         return Collections.unmodifiableMap(limits);
     }
 
-    /** Each limit's size per minute as this worker sees it now (it adapts to the provider). */
-    public Map<String, Double> limitsPerMinute() {
+    /** Every limit of calls at once, by the id the worker group knows it by ({@code concurrent:<provider>[/<model>]}). */
+    public Map<String, AsyncBulkhead> concurrencyLimits() {
+        Map<String, AsyncBulkhead> out = new LinkedHashMap<>();
+        concurrency.forEach((id, l) -> out.put(id, l.bulkhead()));
+        return out;
+    }
+
+    /** Whether the group splits {@code limitId} in whole calls rather than as a rate. */
+    public boolean countsCalls(String limitId) {
+        return concurrency.containsKey(limitId);
+    }
+
+    /**
+     * Each limit's size as this worker sees it now: per minute for rates (they adapt to the
+     * provider), calls at once for concurrency limits.
+     */
+    public Map<String, Double> limitSizes() {
         Map<String, Double> sizes = new HashMap<>();
         limits.forEach((id, l) -> sizes.put(id, l.groupRatePerMinute()));
+        concurrency.forEach((id, l) -> sizes.put(id, (double) l.size()));
         return sizes;
     }
 
-    /** What this worker would use of each limit per minute. */
-    public Map<String, Double> demandPerMinute() {
+    /**
+     * What this worker would use of each limit, in the limit's own unit: the whole of it while
+     * callers had to wait (it would take any room it is given), else what it uses.
+     */
+    public Map<String, Double> demands() {
         long now = clock.millis();
         Map<String, Double> demand = new HashMap<>();
         limits.forEach((id, l) -> demand.put(id, l.demandPerMinute(now)));
+        concurrency.forEach((id, l) -> demand.put(id, (double) (l.bulkhead().waiting() > 0 ? l.size() : l.bulkhead().active())));
         return demand;
+    }
+
+    private record ConcurrencyLimit(int size, AsyncBulkhead bulkhead) {
     }
 
     /** @param owner a provider's name, or a model's key */
@@ -95,8 +119,18 @@ public final class GuardRegistry {
         List<SharedRateLimit> tokens = g.tokensPerMinute() == null ? List.of()
                 : List.of(limit("tokens:" + owner, g.tokensPerMinute(), g.tokensPerMinute() / 120.0, shares, now));
         List<AsyncBulkhead> bulkheads = g.maxConcurrentCalls() == null ? List.of()
-                : List.of(new AsyncBulkhead(g.maxConcurrentCalls(), handoff));
+                : List.of(concurrencyLimit("concurrent:" + owner, g.maxConcurrentCalls(), shares, handoff));
         return new Shared(requests, tokens, bulkheads);
+    }
+
+    /** This worker's whole calls of a limit the group shares: the share is a whole number of calls over the size. */
+    private AsyncBulkhead concurrencyLimit(String id, int size, LimitShares shares, Executor handoff) {
+        if (size < 1) {
+            throw new IllegalArgumentException("limit " + id + " must be positive, got " + size);
+        }
+        AsyncBulkhead bulkhead = new AsyncBulkhead(() -> (int) Math.floor(shares.fraction(id) * size + 1e-9), handoff);
+        concurrency.put(id, new ConcurrencyLimit(size, bulkhead));
+        return bulkhead;
     }
 
     private SharedRateLimit limit(String id, double perMinute, double burst, LimitShares shares, long now) {
