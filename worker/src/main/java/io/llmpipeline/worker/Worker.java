@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,7 +50,9 @@ public final class Worker implements AutoCloseable {
     private final Map<String, ProviderEndpoint> endpoints;
     private final GuardRegistry guards;
     private final WorkerMetrics metrics;
-    private final QuotaGroup quota;
+    /** Joined at start when the catalog sets a shared limit, else when the first limit is learnt; null before. */
+    private final AtomicReference<QuotaGroup> quota = new AtomicReference<>();
+    private final Supplier<QuotaGroup> joinQuota;
     private volatile boolean closed;
 
     private Worker(Catalog catalog, String bootstrapServers, String workerId, Options options) {
@@ -62,16 +65,23 @@ public final class Worker implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         this.metrics = new WorkerMetrics(options.registry());
         Scheduler timer = Scheduler.of(scheduler);
-        AtomicReference<QuotaGroup> group = new AtomicReference<>();
         // until the group has heard this worker for its grace, the worker holds no share and its calls wait
         this.guards = new GuardRegistry(catalog, clock, timer, limit -> {
-            QuotaGroup g = group.get();
+            QuotaGroup g = quota.get();
             return g == null ? 0 : g.fraction(limit);
         });
-        this.quota = guards.rateLimits().isEmpty() && guards.concurrencyLimits().isEmpty() ? null : QuotaGroup.join(
-                QuotaGroup.Settings.defaults(bootstrapServers, quotaTopic(catalog), workerId), clock,
-                guards::demands, guards::limitSizes, guards::countsCalls);
-        group.set(quota);
+        this.joinQuota = () -> QuotaGroup.join(QuotaGroup.Settings.defaults(bootstrapServers, quotaTopic(catalog), workerId),
+                clock, guards::demands, guards::limitSizes, guards::countsCalls);
+        if (!guards.rateLimits().isEmpty() || !guards.concurrencyLimits().isEmpty()) {
+            joinQuotaGroup();
+        }
+        // a limit learnt from a provider's headers is held by the group too; joining talks to the broker, so not on the call's thread
+        guards.onLimitLearned(limit -> scheduler.execute(() -> {
+            joinQuotaGroup();
+            metrics.rateLimit(limit.id(), () -> share(limit.id()), limit::groupRatePerMinute, limit::ratePerMinute);
+            LOG.info("learnt {} at {}/min from the provider's headers; the worker group now holds it", limit.id(),
+                    Math.round(limit.configuredPerMinute()));
+        }));
         if (!guards.concurrencyLimits().isEmpty()) {
             // a share of calls at once that grew starts the callers waiting for it
             scheduler.scheduleWithFixedDelay(() -> guards.concurrencyLimits().values().forEach(AsyncBulkhead::pump),
@@ -90,9 +100,7 @@ public final class Worker implements AutoCloseable {
             // e.g. the broker is unreachable and the producer cannot initialise its transactions
             endpoints.values().forEach(endpoint -> endpoint.transport().close());
             scheduler.shutdownNow();
-            if (quota != null) {
-                quota.close();
-            }
+            closeQuotaGroup();
             throw e;
         }
         this.thread = new Thread(loop, "worker-" + workerId + "-kafka");
@@ -153,7 +161,21 @@ public final class Worker implements AutoCloseable {
      * {@code tokens:<provider>/<model>} ...); 0 until the worker group has heard it for its grace.
      */
     public double share(String limitId) {
-        return quota == null ? 1.0 : quota.fraction(limitId);
+        QuotaGroup g = quota.get();
+        return g == null ? 1.0 : g.fraction(limitId);
+    }
+
+    private synchronized void joinQuotaGroup() {
+        if (quota.get() == null && !closed) {
+            quota.set(joinQuota.get());
+        }
+    }
+
+    private synchronized void closeQuotaGroup() {
+        QuotaGroup g = quota.getAndSet(null);
+        if (g != null) {
+            g.close();
+        }
     }
 
     /** This worker's pace of a shared rate limit, per minute (its share of the group's rate, less a margin). */
@@ -183,9 +205,7 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // only now, with no call left to make, may the others take this worker's share
-        if (quota != null) {
-            quota.close();
-        }
+        closeQuotaGroup();
         endpoints.values().forEach(e -> e.transport().close());
         scheduler.shutdownNow();
         try {

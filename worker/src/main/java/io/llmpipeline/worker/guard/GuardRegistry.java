@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.GuardsConfig;
@@ -25,9 +27,11 @@ import io.llmpipeline.catalog.ProviderConfig;
  */
 public final class GuardRegistry {
     private final Map<String, ModelGuard> byModel = new HashMap<>();
-    private final Map<String, SharedRateLimit> limits = new LinkedHashMap<>();
+    private final Map<String, SharedRateLimit> limits = new ConcurrentHashMap<>();
     private final Map<String, ConcurrencyLimit> concurrency = new LinkedHashMap<>();
     private final Clock clock;
+    private final LimitShares shares;
+    private volatile Consumer<SharedRateLimit> onLearned = limit -> { };
 
     /** A worker alone: it holds the whole of every limit. */
     public GuardRegistry(Catalog catalog, Clock clock, Executor handoff) {
@@ -36,6 +40,7 @@ public final class GuardRegistry {
 
     public GuardRegistry(Catalog catalog, Clock clock, Executor handoff, LimitShares shares) {
         this.clock = clock;
+        this.shares = shares;
         Map<String, Shared> shared = new HashMap<>();
         catalog.config().providers().forEach((name, provider) ->
                 shared.put(name, shared(name, provider.guards().resolvedOver(null), shares, handoff)));
@@ -54,9 +59,35 @@ public final class GuardRegistry {
             RetrySchedule retry = new RetrySchedule(resolved.retryInitialBackoffMs(), resolved.retryMultiplier(),
                     Math.max(resolved.retryInitialBackoffMs(), resolved.retryMaxBackoffMs()), resolved.retryJitter(),
                     () -> ThreadLocalRandom.current().nextDouble());
-            byModel.put(name, new ModelGuard(model.provider(), name, resolved, clock, retry, requests, tokens, bulkheads,
-                    handoff));
+            ModelGuard guard = new ModelGuard(model.provider(), name, resolved, clock, retry, requests, tokens, bulkheads, handoff);
+            guard.learnLimitsWith(this::learn);
+            byModel.put(name, guard);
         });
+    }
+
+    /** Told of every limit learnt from a provider's headers (the worker joins its group for it). */
+    public void onLimitLearned(Consumer<SharedRateLimit> listener) {
+        this.onLearned = listener;
+    }
+
+    /**
+     * A provider announced a limit the catalog does not set: it becomes a provider-wide limit of
+     * every model of that provider, held by the group like a configured one (the announced figure is
+     * its ceiling too). Once per limit; later announcements adapt it as usual.
+     */
+    private void learn(String provider, LimitLearner.Kind kind, double announcedPerMinute) {
+        String id = kind.idFor(provider);
+        SharedRateLimit learnt;
+        synchronized (limits) {
+            if (limits.containsKey(id)) {
+                return;
+            }
+            double burst = kind == LimitLearner.Kind.TOKENS ? announcedPerMinute / 120.0 : 1;
+            learnt = new SharedRateLimit(id, announcedPerMinute, burst, shares, clock.millis());
+            limits.put(id, learnt);
+        }
+        byModel.values().stream().filter(g -> g.provider().equals(provider)).forEach(g -> g.adopt(kind, learnt));
+        onLearned.accept(learnt);
     }
 
     public Optional<ModelGuard> forModel(String model) {

@@ -3,6 +3,7 @@ package io.llmpipeline.worker.guard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,7 @@ public final class ModelGuard {
     private volatile long openedAtMs;
     private volatile long breakerOpenedAfterCalls = -1;
     private volatile Consumer<ModelGuard> onChange = g -> { };
+    private volatile LimitLearner learner = LimitLearner.NONE;
 
     public ModelGuard(String provider, String model, GuardsConfig resolved, Clock clock, RetrySchedule retry,
                       List<SharedRateLimit> requestLimits, List<SharedRateLimit> tokenLimits,
@@ -54,8 +56,8 @@ public final class ModelGuard {
         this.config = resolved;
         this.clock = clock;
         this.retry = retry;
-        this.requestLimits = List.copyOf(requestLimits);
-        this.tokenLimits = List.copyOf(tokenLimits);
+        this.requestLimits = new CopyOnWriteArrayList<>(requestLimits);
+        this.tokenLimits = new CopyOnWriteArrayList<>(tokenLimits);
         this.bulkheads = List.copyOf(bulkheads);
         this.cooldown = new Cooldown(clock);
         this.trial = new TrialGate(resolved.minimumCalls(), handoff);
@@ -158,6 +160,7 @@ public final class ModelGuard {
      */
     public void providerAnswered(ProviderLimits limits, boolean accepted) {
         long now = clock.millis();
+        learnUnsetLimits(limits);
         SharedRateLimit requests = mostSpecific(requestLimits);
         SharedRateLimit tokens = mostSpecific(tokenLimits);
         if (requests != null) {
@@ -174,6 +177,31 @@ public final class ModelGuard {
             }
             if (accepted) {
                 tokens.onAccepted(now);
+            }
+        }
+    }
+
+    /** A limit the provider announces where the catalog sets none becomes one, for every model of the provider. */
+    private void learnUnsetLimits(ProviderLimits limits) {
+        if (requestLimits.isEmpty() && limits.requests() != null && limits.requests().limit() > 0) {
+            learner.learn(provider, LimitLearner.Kind.REQUESTS, limits.requests().limit());
+        }
+        if (tokenLimits.isEmpty() && limits.tokens() != null && limits.tokens().limit() > 0) {
+            learner.learn(provider, LimitLearner.Kind.TOKENS, limits.tokens().limit());
+        }
+    }
+
+    /** Where limits the provider announces and the catalog does not set are made. */
+    public void learnLimitsWith(LimitLearner learner) {
+        this.learner = learner;
+    }
+
+    /** A provider-wide limit learnt after start: it comes before the model's own, which stay the most specific. */
+    void adopt(LimitLearner.Kind kind, SharedRateLimit limit) {
+        List<SharedRateLimit> into = kind == LimitLearner.Kind.REQUESTS ? requestLimits : tokenLimits;
+        synchronized (into) {
+            if (!into.contains(limit)) {
+                into.add(0, limit);
             }
         }
     }

@@ -99,6 +99,50 @@ class SharedRateLimitIT {
         }
     }
 
+    @Test
+    void shouldLearnTheLimitTheProviderAnnouncesWhenTheCatalogSetsNone() {
+        int limit = 120;
+        sim.script("gpt-a", FaultScript.none().withRequestsPerMinute(limit));
+        sim.resetStats(); // the calls of the other test are not this one's
+        try (PipelineHarness h = new PipelineHarness("learnt-rpm", PipelineHarness.fourProviders(sim.baseUrl(), null));
+             Worker w1 = Worker.start(h.catalog(), h.bootstrap(), "l1");
+             Worker w2 = Worker.start(h.catalog(), h.bootstrap(), "l2");
+             Worker w3 = Worker.start(h.catalog(), h.bootstrap(), "l3")) {
+            List<Worker> workers = List.of(w1, w2, w3);
+            awaitPartitionsOnEach(h, workers.size());
+            long deadline = System.currentTimeMillis() + 120_000;
+            int partitions = h.catalog().bands().totalPartitions();
+            // first a few calls, one per partition: every worker hears the provider's headers once
+            for (int i = 0; i < partitions; i++) {
+                h.sendRaw("first-" + i, Codecs.ASSIGNMENT.encode(
+                        Assignments.withDeadline(Assignments.of("first-" + i, "q" + i, GPT_A), deadline).build()), i);
+            }
+            h.flush();
+            h.results(partitions, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    workers.stream().allMatch(w -> Double.isFinite(w.ratePerMinute("requests:openai"))));
+            long learntAt = System.currentTimeMillis();
+
+            int burst = 40;
+            for (int i = 0; i < burst; i++) {
+                h.sendRaw("l-" + i, Codecs.ASSIGNMENT.encode(
+                        Assignments.withDeadline(Assignments.of("l-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
+            }
+            h.flush();
+            List<LlmResult> results = h.results(partitions + burst, Duration.ofSeconds(90));
+            List<InvocationEvent> events = h.invocations(partitions + burst, Duration.ofSeconds(5));
+
+            assertThat(results).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+            long[] starts = events.stream().mapToLong(InvocationEvent::getStartedAtMs).filter(t -> t >= learntAt).sorted().toArray();
+            int busiest = busiestWindow(starts, 10_000);
+            System.out.printf("learnt rate limit: %d calls after learning, busiest 10 s window %d (a sixth of %d a minute = %d), "
+                    + "429s %d%n", starts.length, busiest, limit, limit / 6, sim.stats().callsWithStatus("gpt-a", 429));
+            // unpaced, the 40 calls would start within a second; paced, a sixth of the limit per 10 s plus one burst each
+            assertThat(busiest).isLessThanOrEqualTo(limit / 6 * 105 / 100 + workers.size());
+            assertThat(sim.stats().maxRequestsPerMinute("gpt-a")).isLessThanOrEqualTo(limit);
+        }
+    }
+
     /** Each worker holds partitions, so none of them takes the whole load before the last one joined. */
     private static void awaitPartitionsOnEach(PipelineHarness h, int members) {
         String group = h.catalog().config().worker().groupId();
