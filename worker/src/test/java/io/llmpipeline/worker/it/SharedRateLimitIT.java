@@ -143,6 +143,77 @@ class SharedRateLimitIT {
         }
     }
 
+    @Test
+    void shouldKeepToTheProvidersLimitWhenTheCatalogSaysFourTimesIt() {
+        int limit = 120;
+        sim.script("gpt-a", FaultScript.none().withRequestsPerMinute(limit));
+        sim.resetStats();
+        try (PipelineHarness h = new PipelineHarness("wrong-rpm",
+                PipelineHarness.fourProviders(sim.baseUrl(), "{requestsPerMinute: " + 4 * limit + "}"));
+             Worker w1 = Worker.start(h.catalog(), h.bootstrap(), "x1");
+             Worker w2 = Worker.start(h.catalog(), h.bootstrap(), "x2");
+             Worker w3 = Worker.start(h.catalog(), h.bootstrap(), "x3")) {
+            List<Worker> workers = List.of(w1, w2, w3);
+            awaitPartitionsOnEach(h, workers.size());
+            int requests = 60;
+            long deadline = System.currentTimeMillis() + 120_000;
+            int partitions = h.catalog().bands().totalPartitions();
+            for (int i = 0; i < requests; i++) {
+                h.sendRaw("x-" + i, Codecs.ASSIGNMENT.encode(
+                        Assignments.withDeadline(Assignments.of("x-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
+            }
+            h.flush();
+            List<LlmResult> results = h.results(requests, Duration.ofSeconds(90));
+            long throttled = sim.stats().callsWithStatus("gpt-a", 429);
+            long calls = sim.stats().calls("gpt-a");
+            System.out.printf("wrong catalog limit: %d calls, %d answered 429, provider max in any minute %d (limit %d, catalog %d)%n",
+                    calls, throttled, sim.stats().maxRequestsPerMinute("gpt-a"), limit, 4 * limit);
+
+            List<InvocationEvent> events = h.invocations(requests, Duration.ofSeconds(5));
+            int busiest = busiestWindow(events.stream().mapToLong(InvocationEvent::getStartedAtMs).sorted().toArray(), 10_000);
+
+            assertThat(results).hasSize(requests).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+            // the first answers' headers cap the group's rate at the provider's figure: at the catalog's it would be 80 in 10 s
+            assertThat(busiest).as("a sixth of the provider's limit per 10 s, plus one burst each and the first calls")
+                    .isLessThanOrEqualTo(limit / 6 * 105 / 100 + 2 * workers.size());
+            assertThat(throttled).as("under 5 % refused").isLessThanOrEqualTo(calls / 20);
+        }
+    }
+
+    @Test
+    void shouldFinishEveryRequestUnderTheLimitInAStormOf429s() {
+        int limit = 240;
+        sim.script("gpt-a", FaultScript.none().withRequestsPerMinute(limit).toBuilder()
+                .errorRate(0.2).errorStatus(429).retryAfterSeconds(1).build());
+        sim.resetStats();
+        try (PipelineHarness h = new PipelineHarness("storm-rpm",
+                PipelineHarness.fourProviders(sim.baseUrl(), "{requestsPerMinute: " + limit + "}"));
+             Worker w1 = Worker.start(h.catalog(), h.bootstrap(), "t1");
+             Worker w2 = Worker.start(h.catalog(), h.bootstrap(), "t2");
+             Worker w3 = Worker.start(h.catalog(), h.bootstrap(), "t3")) {
+            awaitPartitionsOnEach(h, 3);
+            int requests = 60;
+            long deadline = System.currentTimeMillis() + 120_000;
+            int partitions = h.catalog().bands().totalPartitions();
+            for (int i = 0; i < requests; i++) {
+                h.sendRaw("t-" + i, Codecs.ASSIGNMENT.encode(
+                        Assignments.withDeadline(Assignments.of("t-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
+            }
+            h.flush();
+            List<LlmResult> results = h.results(requests, Duration.ofSeconds(100));
+            System.out.printf("storm: %d calls, %d answered 429, provider max in any minute %d (limit %d)%n",
+                    sim.stats().calls("gpt-a"), sim.stats().callsWithStatus("gpt-a", 429), sim.stats().maxRequestsPerMinute("gpt-a"), limit);
+
+            List<InvocationEvent> events = h.invocations(requests, Duration.ofSeconds(5));
+            int busiest = busiestWindow(events.stream().mapToLong(InvocationEvent::getStartedAtMs).sorted().toArray(), 10_000);
+
+            assertThat(results).as("every request answered: a 429 delays only its own request")
+                    .hasSize(requests).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+            assertThat(sim.stats().callsWithStatus("gpt-a", 429)).as("the storm refused some").isPositive();
+            assertThat(busiest).as("refused calls count against the pace too").isLessThanOrEqualTo(limit / 6 * 105 / 100 + 3);
+        }
+    }
+
     /** Each worker holds partitions, so none of them takes the whole load before the last one joined. */
     private static void awaitPartitionsOnEach(PipelineHarness h, int members) {
         String group = h.catalog().config().worker().groupId();
