@@ -27,6 +27,7 @@ import io.llmpipeline.schemas.DlqEnvelope;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.testkit.KafkaFixture;
 import io.llmpipeline.catalog.TopicLeaders;
@@ -128,6 +129,20 @@ public final class PipelineHarness implements AutoCloseable {
 
     public void sendRaw(String key, byte[] value, int partition) {
         producer.send(new ProducerRecord<>(catalog.topics().assigned(), partition, key, value));
+    }
+
+    /**
+     * Sends {@code count} assignments of {@code target} (ids {@code prefix-0...}) round-robin over every
+     * partition, so each worker of a group gets its part, and flushes them.
+     */
+    public void sendRoundRobin(String prefix, int count, ModelRef target, long deadlineEpochMs) {
+        int partitions = catalog().bands().totalPartitions();
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            sendRaw(id, Codecs.ASSIGNMENT.encode(Assignments.withDeadline(Assignments.of(id, "q" + i, target), deadlineEpochMs)
+                    .build()), i % partitions);
+        }
+        flush();
     }
 
     public void flush() {

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
@@ -48,12 +47,7 @@ class SharedConcurrencyIT {
              Worker w2 = Worker.start(h.catalog(), h.bootstrap(), "w2");
              Worker w3 = Worker.start(h.catalog(), h.bootstrap(), "w3")) {
             long deadline = System.currentTimeMillis() + 90_000;
-            int partitions = h.catalog().bands().totalPartitions();
-            for (int i = 0; i < REQUESTS; i++) {
-                h.sendRaw("c-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("c-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
-            }
-            h.flush();
+            h.sendRoundRobin("c", REQUESTS, GPT_A, deadline);
             List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(90));
             List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(5));
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
@@ -63,13 +62,7 @@ class SharedRateLimitIT {
                     .as("the shares never add up to more than the whole").isLessThanOrEqualTo(1.0 + 1e-9);
 
             long deadline = System.currentTimeMillis() + 55_000;
-            int partitions = h.catalog().bands().totalPartitions();
-            for (int i = 0; i < REQUESTS; i++) {
-                // round-robin over every partition, so each worker gets a third of the load
-                h.sendRaw("s-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("s-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
-            }
-            h.flush();
+            h.sendRoundRobin("s", REQUESTS, GPT_A, deadline);
             List<LlmResult> results = h.results(REQUESTS, Duration.ofSeconds(55));
             List<InvocationEvent> events = h.invocations(REQUESTS, Duration.ofSeconds(5));
 
@@ -113,22 +106,14 @@ class SharedRateLimitIT {
             long deadline = System.currentTimeMillis() + 120_000;
             int partitions = h.catalog().bands().totalPartitions();
             // first a few calls, one per partition: every worker hears the provider's headers once
-            for (int i = 0; i < partitions; i++) {
-                h.sendRaw("first-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("first-" + i, "q" + i, GPT_A), deadline).build()), i);
-            }
-            h.flush();
+            h.sendRoundRobin("first", partitions, GPT_A, deadline);
             h.results(partitions, Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(15)).until(() ->
                     workers.stream().allMatch(w -> Double.isFinite(w.ratePerMinute("requests:openai"))));
             long learntAt = System.currentTimeMillis();
 
             int burst = 40;
-            for (int i = 0; i < burst; i++) {
-                h.sendRaw("l-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("l-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
-            }
-            h.flush();
+            h.sendRoundRobin("l", burst, GPT_A, deadline);
             List<LlmResult> results = h.results(partitions + burst, Duration.ofSeconds(90));
             List<InvocationEvent> events = h.invocations(partitions + burst, Duration.ofSeconds(5));
 
@@ -157,12 +142,7 @@ class SharedRateLimitIT {
             awaitPartitionsOnEach(h, workers.size());
             int requests = 60;
             long deadline = System.currentTimeMillis() + 120_000;
-            int partitions = h.catalog().bands().totalPartitions();
-            for (int i = 0; i < requests; i++) {
-                h.sendRaw("x-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("x-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
-            }
-            h.flush();
+            h.sendRoundRobin("x", requests, GPT_A, deadline);
             List<LlmResult> results = h.results(requests, Duration.ofSeconds(90));
             long throttled = sim.stats().callsWithStatus("gpt-a", 429);
             long calls = sim.stats().calls("gpt-a");
@@ -194,12 +174,7 @@ class SharedRateLimitIT {
             awaitPartitionsOnEach(h, 3);
             int requests = 60;
             long deadline = System.currentTimeMillis() + 120_000;
-            int partitions = h.catalog().bands().totalPartitions();
-            for (int i = 0; i < requests; i++) {
-                h.sendRaw("t-" + i, Codecs.ASSIGNMENT.encode(
-                        Assignments.withDeadline(Assignments.of("t-" + i, "q" + i, GPT_A), deadline).build()), i % partitions);
-            }
-            h.flush();
+            h.sendRoundRobin("t", requests, GPT_A, deadline);
             List<LlmResult> results = h.results(requests, Duration.ofSeconds(100));
             System.out.printf("storm: %d calls, %d answered 429, provider max in any minute %d (limit %d)%n",
                     sim.stats().calls("gpt-a"), sim.stats().callsWithStatus("gpt-a", 429), sim.stats().maxRequestsPerMinute("gpt-a"), limit);
