@@ -89,9 +89,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
-                // a killed producer's open transaction holds back read_committed readers until it is aborted; the broker
-                // looks for timed-out transactions every 10 s by default, which added up to 10 s to a router failover
-                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
                 Map.entry("num.partitions", "1"),
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.retention.hours", "24"),
