@@ -1,6 +1,8 @@
 package io.llmpipeline.router;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.llmpipeline.catalog.ModelConfig;
-import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.Pricing;
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.Catalog;
@@ -37,6 +38,7 @@ import io.llmpipeline.router.internals.budget.BudgetFlow;
 import io.llmpipeline.router.internals.budget.BudgetReconcile;
 import io.llmpipeline.router.internals.budget.BudgetScopes;
 import io.llmpipeline.router.internals.budget.BudgetStage;
+import io.llmpipeline.router.internals.budget.BudgetUsage;
 import io.llmpipeline.router.internals.budget.GrantedLease;
 import io.llmpipeline.router.internals.budget.HeldLease;
 import io.llmpipeline.router.internals.budget.HolderNotice;
@@ -144,8 +146,8 @@ public final class RouterTopology {
     }
 
     /**
-     * Provider health (written by workers) and model statistics (aggregated here from invocation
-     * events by "provider/model", published to the stats topic) are global tables, so every
+     * Provider health (written by workers) and model statistics (aggregated here per invocation
+     * partition, published to the stats topic, merged by the reader) are global tables, so every
      * assignment sees every model's state.
      */
     private void modelHealthAndStats(KStream<String, InvocationEvent> invocations) {
@@ -155,10 +157,7 @@ public final class RouterTopology {
                 .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
                 Serdes.String(), JsonSerde.of(ModelStats.class)).withCachingEnabled());
-        invocations.selectKey((k, e) -> ModelKey.of(e.getProvider(), e.getModel()), Named.as("model-stats-key"))
-                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("model-stats")
-                        .withNumberOfPartitions(internalPartitions))
-                .process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)
+        invocations.process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)
                 .to(statsTopic(catalog), Produced.with(Serdes.String(), JsonSerde.of(ModelStats.class)).withName("to-model-stats"));
     }
 
@@ -296,16 +295,26 @@ public final class RouterTopology {
                     .to(grants, Produced.with(Serdes.String(), JsonSerde.of(HolderNotice.class)).withName(name + "-to-holders")
                             .withStreamPartitioner((topic, key, notice, partitions) -> Optional.of(Set.of(notice.holder() % partitions))));
         }
+        List<BudgetStage> used = Arrays.stream(BudgetStage.values()).filter(scopes::any).toList();
+        BudgetUsage routing = new BudgetUsage(used);
+        KStream<String, InvocationEvent> usage = invocations
+                .flatMap((k, e) -> routing.route(e), Named.as("budget-usage-keys"))
+                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("budget-usage")
+                        .withNumberOfPartitions(internalPartitions).withStreamPartitioner(routing));
         if (scopes.any(BudgetStage.PROVIDER)) {
             KStream<String, Step<BudgetFlow.Release>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage",
-                    invocations, true);
+                    stageUsage(usage, BudgetStage.PROVIDER), true);
             outlets.drain("budget-provider-usage", reconciled);
             KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
             outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
-                    providerReleases.merge(finals, Named.as("budget-provider-release-merge")), false));
+                    providerReleases.merge(finals, Named.as("budget-provider-release-merge"))
+                            .selectKey((k, e) -> e.getProvider(), Named.as("budget-provider-release-key"))
+                            .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("budget-provider-release")
+                                    .withNumberOfPartitions(internalPartitions)), false));
         }
         if (scopes.any(BudgetStage.TENANT)) {
-            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage", invocations, false));
+            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage",
+                    stageUsage(usage, BudgetStage.TENANT), false));
         }
         return flows.filter((k, f) -> f instanceof BudgetFlow.Admitted, Named.as("budget-admitted"))
                 .mapValues(f -> ((BudgetFlow.Admitted) f).assignment(), Named.as("budget-admitted-values"));
@@ -328,13 +337,15 @@ public final class RouterTopology {
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }
 
+    private static KStream<String, InvocationEvent> stageUsage(KStream<String, InvocationEvent> usage, BudgetStage stage) {
+        String name = "budget-" + stage.name().toLowerCase() + "-usage";
+        return usage.filter((k, e) -> BudgetUsage.isFor(stage, k), Named.as(name + "-events"));
+    }
+
+    /** Books usage (and releases) that already arrive partitioned by the stage's owner. */
     private KStream<String, Step<BudgetFlow.Release>> reconcileSteps(BudgetStage stage, String name,
                                                                      KStream<String, InvocationEvent> usage, boolean releaseOthers) {
-        return usage
-                .selectKey((k, e) -> stage.partitionKey(e.getTenantId(), e.getProvider()), Named.as(name + "-key"))
-                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName(name)
-                        .withNumberOfPartitions(internalPartitions))
-                .process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock, this::priceOf), Named.as(name + "-reconcile"),
-                        stage.ledgerStore(), stage.reservationStore());
+        return usage.process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock, this::priceOf),
+                Named.as(name + "-reconcile"), stage.ledgerStore(), stage.reservationStore());
     }
 }

@@ -53,7 +53,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     private final CacheKeys cacheKeys;
     private final Clock clock;
     private KeyValueStore<String, ValueAndTimestamp<ProviderHealth>> health;
-    private KeyValueStore<String, ValueAndTimestamp<ModelStats>> stats;
+    private ModelStatsView stats;
 
     public ModelAssignment(Catalog catalog, Clock clock) {
         this.catalog = catalog;
@@ -65,7 +65,8 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
     public void init(ProcessorContext<String, Step<LlmAssignment>> context) {
         super.init(context);
         health = context.getStateStore(HEALTH_STORE);
-        stats = context.getStateStore(STATS_STORE);
+        KeyValueStore<String, ValueAndTimestamp<ModelStats>> partials = context.getStateStore(STATS_STORE);
+        stats = new ModelStatsView(partials);
     }
 
     @Override
@@ -99,7 +100,7 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             ModelConfig model = catalog.requireModel(name);
-            ModelStats modelStats = statsOf(ModelKey.of(model.provider(), name));
+            ModelStats modelStats = stats.of(ModelKey.of(model.provider(), name), now);
             int tokens = count(model.tokenizer(), request.getMessages(), modelStats, exactCounts);
             String down = unavailability(ModelKey.of(model.provider(), name), now);
             if (down != null) {
@@ -187,11 +188,6 @@ public final class ModelAssignment extends ContextualProcessor<String, LlmReques
             return "cooling down for " + (h.getCooldownUntilMs() - now) + " ms";
         }
         return null;
-    }
-
-    private ModelStats statsOf(String key) {
-        ValueAndTimestamp<ModelStats> entry = stats.get(key);
-        return entry == null || entry.value() == null ? ModelStats.empty() : entry.value();
     }
 
     /** Exact counts are shared between candidates with the same encoding; estimates use each model's calibration. */

@@ -42,6 +42,33 @@ public record ModelStats(long calls, long successes, List<Long> latenciesMs, lon
         return sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
     }
 
+    /**
+     * One model's statistics from the partial ones each invocation partition keeps: counts add up,
+     * latency samples are pooled, moving averages are weighted by the calls or samples behind them.
+     */
+    static ModelStats merge(List<ModelStats> partials) {
+        if (partials.size() == 1) {
+            return partials.getFirst();
+        }
+        long calls = 0, successes = 0, samples = 0, updated = 0, costWeight = 0;
+        double costSum = 0, charsSum = 0;
+        List<Long> latencies = new ArrayList<>();
+        for (ModelStats p : partials) {
+            calls += p.calls;
+            successes += p.successes;
+            latencies.addAll(p.latenciesMs);
+            if (p.microsPer1kTokens > 0) {
+                costSum += (double) p.microsPer1kTokens * Math.max(1, p.calls);
+                costWeight += Math.max(1, p.calls);
+            }
+            charsSum += p.charsPerToken * p.calibrationSamples;
+            samples += p.calibrationSamples;
+            updated = Math.max(updated, p.updatedAtMs);
+        }
+        return new ModelStats(calls, successes, List.copyOf(latencies),
+                costWeight == 0 ? 0 : Math.round(costSum / costWeight), samples == 0 ? 0 : charsSum / samples, samples, updated);
+    }
+
     ModelStats observe(InvocationEvent e, int promptChars) {
         if (e.getOutcome() == InvocationOutcome.REJECTED) {
             return this; // refused by a local guard: says nothing about the model

@@ -37,15 +37,18 @@ class ModelAssignmentTest {
         router.close();
     }
 
+    private io.llmpipeline.catalog.Catalog catalog;
+
     private void route(String strategy, String candidates, String extra) {
-        router = new RouterDriver(TestCatalogs.demoModelsWith("""
+        catalog = TestCatalogs.demoModelsWith("""
                 routes:
                   - match: ""
                     candidates: [%s]
                     strategy: %s
                 %s
                 cache: {policy: disabled}
-                """.formatted(candidates, strategy, extra)));
+                """.formatted(candidates, strategy, extra));
+        router = new RouterDriver(catalog);
     }
 
     private LlmAssignment assign(String id) {
@@ -262,12 +265,29 @@ class ModelAssignmentTest {
         observe("gpt-4o-mini", 1, InvocationOutcome.SUCCESS, 5_000);
 
         KeyValueStore<String, ValueAndTimestamp<ModelStats>> store = router.driver.getTimestampedKeyValueStore(ModelAssignment.STATS_STORE);
-        ModelStats stats = store.get("sim-openai/gpt-4o-mini").value();
+        // one partition in this driver: the partial of partition 0 is the whole
+        ModelStats stats = store.get("sim-openai/gpt-4o-mini@p0").value();
 
         assertThat(stats.calls()).isEqualTo(20);
         assertThat(stats.p95LatencyMs()).isEqualTo(200);
         assertThat(stats.successRate()).isEqualTo(21.0 / 22.0);
         // 20 x $0.15 + 10 x $0.60 per million = 9 micro-dollars per 30 tokens
         assertThat(stats.microsPer1kTokens()).isEqualTo(9L * 1000 / 30);
+    }
+
+    @Test
+    void shouldRankOnTheStatisticsOfEveryPartitionMerged() {
+        route("reliability", "gpt-4o-mini, gpt-3.5-turbo", "");
+        var partials = router.driver.createInputTopic(io.llmpipeline.router.RouterTopology.statsTopic(catalog),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                io.llmpipeline.router.internals.JsonSerde.of(ModelStats.class).serializer());
+        // partition 0 alone would rank gpt-4o-mini first (41/42 against 21/22); with partition 1 it is 41/82
+        partials.pipeInput("sim-openai/gpt-4o-mini@p0", new ModelStats(40, 40, java.util.List.of(100L), 0, 0, 0, 1));
+        partials.pipeInput("sim-openai/gpt-4o-mini@p1", new ModelStats(40, 0, java.util.List.of(), 0, 0, 0, 1));
+        partials.pipeInput("sim-openai/gpt-3.5-turbo@p0", new ModelStats(20, 20, java.util.List.of(100L), 0, 0, 0, 1));
+        // a model named on past "@p" shares the prefix and must not count as a partition of gpt-4o-mini
+        partials.pipeInput("sim-openai/gpt-4o-mini@pinned@p0", new ModelStats(1000, 1000, java.util.List.of(), 0, 0, 0, 1));
+
+        assertThat(assign("r1").getTarget().getModel()).isEqualTo("gpt-3.5-turbo");
     }
 }
