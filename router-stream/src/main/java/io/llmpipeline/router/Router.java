@@ -33,9 +33,11 @@ public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private final KafkaStreams streams;
+    private final DepartedInstances departed;
 
-    private Router(KafkaStreams streams) {
+    private Router(KafkaStreams streams, DepartedInstances departed) {
         this.streams = streams;
+        this.departed = departed;
     }
 
     /**
@@ -52,7 +54,11 @@ public final class Router implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        return new Router(streams);
+        boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(catalog.config().router().processingGuarantee());
+        DepartedInstances departed = exactlyOnce ? DepartedInstances.watch(catalog.config().router().applicationId(), bootstrapServers,
+                () -> streams.metadataForLocalThreads().stream().map(org.apache.kafka.streams.ThreadMetadata::consumerClientId).toList(),
+                Duration.ofSeconds(1)) : null;
+        return new Router(streams, departed);
     }
 
     /** The router's own compacted topic of model statistics; created here because only the router uses it. */
@@ -119,8 +125,9 @@ public final class Router implements AutoCloseable {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) catalog.topics().replicationFactor());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), config.sessionTimeoutMs());
-        // three heartbeats per session, as the consumer's own defaults have it
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, config.sessionTimeoutMs() / 3));
+        // six heartbeats per session (the consumer's default is three): the survivors hear of a rebalance after a
+        // member's session ran out up to one interval later, a second here instead of two
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, config.sessionTimeoutMs() / 6));
         // a killed instance's open transaction blocks read_committed readers of every partition it wrote to until the
         // broker aborts it after this timeout (Streams' default 10 s); its successor has another transactional id
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
@@ -142,6 +149,9 @@ public final class Router implements AutoCloseable {
     @Override
     /** Leaves the group on the way out, so the other instances take over at once, not after a session timeout. */
     public void close() {
+        if (departed != null) {
+            departed.close();
+        }
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }
