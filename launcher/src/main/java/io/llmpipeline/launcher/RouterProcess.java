@@ -18,10 +18,14 @@ import io.llmpipeline.launcher.process.ChildJvm;
  * in the same directory comes back as the same member.
  */
 final class RouterProcess implements AutoCloseable {
+    /** Router's state log line once the instance runs with tasks of its own. */
+    private static final java.util.regex.Pattern RUNNING_WITH_TASKS = java.util.regex.Pattern.compile("-> RUNNING: [1-9][0-9]* active tasks");
     private final ChildJvm process;
+    private final Path dir;
 
-    private RouterProcess(ChildJvm process) {
+    private RouterProcess(ChildJvm process, Path dir) {
         this.process = process;
+        this.dir = dir;
     }
 
     static RouterProcess start(Catalog catalog, String bootstrapServers, Path dir) {
@@ -33,9 +37,33 @@ final class RouterProcess implements AutoCloseable {
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                     "PIPELINE_CONFIG", config.toAbsolutePath().toString(),
                     "STATE_DIR", dir.resolve("state").toAbsolutePath().toString(),
-                    "ROUTER_INSTANCE_ID", "bench-" + dir.getFileName()), dir, 512));
+                    "ROUTER_INSTANCE_ID", "bench-" + dir.getFileName()), dir, 512), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a router process in " + dir, e);
+        }
+    }
+
+    /**
+     * Waits until the instance says (in its log) that it runs with at least one active task, so a
+     * kill hits an instance that routes rather than one still restoring what it was just given.
+     */
+    void awaitRoutingTasks(Duration timeout) throws InterruptedException {
+        Path log = dir.resolve("pipeline.log");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && runsTasks(log)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the second router instance did not run its tasks within " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    private static boolean runsTasks(Path log) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(l -> RUNNING_WITH_TASKS.matcher(l).find());
+        } catch (IOException | UncheckedIOException e) {
+            return false; // being written; looked at again
         }
     }
 

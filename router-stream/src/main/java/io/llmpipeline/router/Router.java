@@ -53,9 +53,12 @@ public final class Router implements AutoCloseable {
             LOG.error("router stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        streams.setStateListener((now, before) -> LOG.info("router {} -> {}: {} active tasks", before, now, activeTasks(streams)));
         streams.start();
         boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(catalog.config().router().processingGuarantee());
-        DepartedInstances departed = exactlyOnce ? DepartedInstances.watch(catalog.config().router().applicationId(), bootstrapServers,
+        // off only to measure what it saves: -Dllm.router.fenceDepartedInstances=false
+        boolean fence = exactlyOnce && !"false".equals(System.getProperty("llm.router.fenceDepartedInstances"));
+        DepartedInstances departed = fence ? DepartedInstances.watch(catalog.config().router().applicationId(), bootstrapServers,
                 () -> streams.metadataForLocalThreads().stream().map(org.apache.kafka.streams.ThreadMetadata::consumerClientId).toList(),
                 Duration.ofSeconds(1)) : null;
         return new Router(streams, departed);
@@ -140,6 +143,11 @@ public final class Router implements AutoCloseable {
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("llm.router.streams."))
                 .forEach(n -> props.put(n.substring("llm.router.streams.".length()), System.getProperty(n)));
         return props;
+    }
+
+    /** The tasks this instance runs; what an operator (and the router-kill bench) looks for in the state log line. */
+    public static int activeTasks(KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
     }
 
     public KafkaStreams streams() {
