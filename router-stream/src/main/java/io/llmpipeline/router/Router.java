@@ -122,6 +122,11 @@ public final class Router implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        // A stream thread commits only between polls, and with nothing new to read it waits in poll for poll.ms
+        // (Streams' default 100 ms). When every request in flight waits on the router's own uncommitted output (its
+        // repartition records, its assignments), nothing new arrives, so that wait was added to the commit
+        // interval: p50 at concurrency 64 fell into ~210 ms in some runs instead of ~110 (docs/router.md).
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, config.commitIntervalMs()));
         // Streams lingers 100 ms by default, so records sat in the producer until the commit flushed them; sent within
         // 5 ms, they are on the broker when the commit starts (the commit interval is what moved the latency, see docs/router.md)
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
