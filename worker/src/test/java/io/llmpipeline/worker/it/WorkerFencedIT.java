@@ -44,7 +44,7 @@ class WorkerFencedIT {
      * A freeze fences the worker only when it stops it inside a commit that the coordinator has
      * begun (and past the produce phase, which an abort mends without a restart): many do, not all.
      */
-    private static final int MAX_FREEZES = 12;
+    private static final int MAX_FREEZES = 20;
     private static final String RESTARTED = "Kafka clients start again";
     private static ProviderSimulator sim;
 
@@ -65,10 +65,10 @@ class WorkerFencedIT {
     void shouldStartItsClientsAgainWhenTheCoordinatorAbortedItsTransactionAndLoseNothing() throws Exception {
         sim.script("gpt-a", FaultScript.none().withLatency(200, 100));
         String yaml = PipelineHarness.fourProviders(sim.baseUrl(), null)
-                // a commit every few ms: while answers flow the worker has a transaction open much of the time
-                .replace("commitIntervalMs: 50", "commitIntervalMs: 5")
+                // commits back to back: while answers flow the worker has a transaction open much of the time
+                .replace("commitIntervalMs: 50", "commitIntervalMs: 1")
                 .replace("worker:\n", "worker:\n  maxInFlight: 100\n"
-                        + "  kafka: {transactionTimeoutMs: " + TRANSACTION_TIMEOUT_MS + ", pollMs: 5}\n"
+                        + "  kafka: {transactionTimeoutMs: " + TRANSACTION_TIMEOUT_MS + ", pollMs: 1}\n"
                         // no router here to readmit to: the next owner calls again, on the same reservation
                         + "  readmitInterrupted: false\n");
         Path config = dir.resolve("pipeline.yaml");
