@@ -48,11 +48,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port    client port, or 0 for a free one
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * Starts a broker with settings of its own on top of the defaults (and of {@code -Dllm.broker.*}),
+     * for a test that needs a broker unlike the shared one, e.g. one that aborts timed-out transactions sooner.
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> settings) {
         try {
             Files.createDirectories(dataDir);
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
             Properties props = serverProperties(dataDir, clientPort, controllerPort);
+            props.putAll(settings);
             Path propsFile = dataDir.resolve("server.properties");
             try (var out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by llm-pipeline's embedded broker");

@@ -11,15 +11,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -65,9 +64,11 @@ public final class AssignmentLoop implements Runnable {
     private final WorkerMetrics metrics;
     private final HealthReporter health;
     private final Clock clock;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
-    private final Outbox outbox;
+    private final String workerId;
+    private final ClientRestarts clients;
+    /** The current clients' (replaced by a restart); used from the loop's thread only. */
+    private KafkaConsumer<String, byte[]> consumer;
+    private Outbox outbox;
     private final DeadLetters deadLetters;
     private final FlowControl flow;
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
@@ -80,6 +81,8 @@ public final class AssignmentLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean fatal;
+    /** The producer cannot commit any more though no one took this worker's place: the clients start again. */
+    private boolean clientsBroken;
     private volatile int backlogSize;
     private volatile int outboxSize;
     private long lastCommitMs;
@@ -101,21 +104,36 @@ public final class AssignmentLoop implements Runnable {
         this.journal = new JournalWriter(topics.attemptJournal(), bootstrapServers, workerId);
         this.recovery = new JournalRecovery(topics.attemptJournal(), bootstrapServers, workerId);
         this.runs = new InFlightRuns(ctx, cancelledBatches, journal, finished);
-        this.consumer = KafkaClients.consumer(config, bootstrapServers, workerId);
-        this.producer = KafkaClients.producer(config, bootstrapServers, workerId);
-        this.outbox = new Outbox(producer, config.transactional());
+        this.workerId = workerId;
+        this.clients = new ClientRestarts(() -> {
+            KafkaClients opened = KafkaClients.open(config, bootstrapServers, workerId);
+            opened.consumer().subscribe(List.of(topics.assigned()), new Rebalance());
+            return opened;
+        }, metrics, workerId);
+        this.consumer = clients.current().consumer();
+        this.outbox = clients.current().outbox();
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.assigned()), new Rebalance());
             Duration poll = Duration.ofMillis(config.kafka().pollMs());
             lastCommitMs = clock.millis();
             nextHealthMs = clock.millis() + config.healthIntervalMs();
             long graceEnd = Long.MAX_VALUE;
             while (!fatal) {
-                take(consumer.poll(poll));
+                if (clientsBroken) {
+                    if (stopping) {
+                        break;
+                    }
+                    restartClients();
+                    continue;
+                }
+                ConsumerRecords<String, byte[]> records = consumer.poll(poll);
+                if (clientsBroken) {
+                    continue; // a commit in a rebalance callback found the producer unusable: these records go with it
+                }
+                take(records);
                 if (!stopping) {
                     startRuns();
                 }
@@ -147,6 +165,8 @@ public final class AssignmentLoop implements Runnable {
             }
         } catch (WakeupException | InterruptException e) {
             LOG.info("worker loop interrupted");
+        } catch (FencedInstanceIdException e) {
+            LOG.error("another process joined the group as {} (the same group.instance.id); this worker stops", workerId, e);
         } catch (RuntimeException e) {
             LOG.error("worker loop failed", e);
         } finally {
@@ -268,13 +288,40 @@ public final class AssignmentLoop implements Runnable {
     }
 
     private void commit() {
+        if (clientsBroken || fatal) {
+            return; // nothing more goes through a producer that cannot commit
+        }
         lastCommitMs = clock.millis();
         journal.drainAcks(progress);
         for (ProviderHealth h : health.drain()) {
             outbox.add(new ProducerRecord<>(topics.providerHealth(), ModelKey.of(h.getProvider(), h.getModel()),
                     Codecs.HEALTH.encode(h)));
         }
-        if (outbox.commit(progress, consumer) == Outbox.Commit.FATAL) {
+        switch (outbox.commit(progress, consumer)) {
+            case DONE -> clients.committed();
+            case RESTART -> clientsBroken = true;
+            case FATAL -> fatal = true;
+            case IDLE, KEPT -> {
+            }
+        }
+    }
+
+    /**
+     * The producer cannot commit any more (its transaction outlived {@code transaction.timeout.ms},
+     * typically across a broker outage, and the coordinator aborted it), though no other process took
+     * this worker's place. To the rest of the group this is a rebalance in which the worker lost its
+     * partitions and may get them back: their uncommitted output is dropped, their runs are cancelled
+     * (every call that left is in the attempt journal, which the partitions' next owner reads, as
+     * after a crash), the consumer leaves the group, and after a backoff new clients join it.
+     */
+    private void restartClients() {
+        forget(List.copyOf(progress.keySet()));
+        abandonAll();
+        if (clients.restart(() -> stopping)) {
+            consumer = clients.current().consumer();
+            outbox = clients.current().outbox();
+            clientsBroken = false;
+        } else if (!stopping) {
             fatal = true;
         }
     }
@@ -306,19 +353,7 @@ public final class AssignmentLoop implements Runnable {
         } catch (RuntimeException e) {
             LOG.warn("closing the attempt journal: {}", e.toString());
         }
-        Duration timeout = Duration.ofMillis(config.kafka().closeTimeoutMs());
-        try {
-            // a static member must say it leaves, or its partitions idle until its session times out
-            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(timeout));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the consumer: {}", e.toString());
-        }
-        try {
-            producer.close(timeout);
-        } catch (RuntimeException e) {
-            LOG.warn("closing the producer: {}", e.toString());
-        }
+        clients.current().close();
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

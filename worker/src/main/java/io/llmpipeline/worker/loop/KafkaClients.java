@@ -1,7 +1,9 @@
 package io.llmpipeline.worker.loop;
 
+import java.time.Duration;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -11,19 +13,82 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.catalog.WorkerKafkaConfig;
 
 /**
- * The worker's Kafka consumer and producer. What the delivery guarantee rests on is fixed here;
- * tuning comes from {@code worker.kafka} in {@code pipeline.yaml}.
+ * The worker's Kafka consumer and transactional producer, with the {@link Outbox} that commits
+ * through them: one set, opened together and closed together (a restart replaces the whole set).
+ * What the delivery guarantee rests on is fixed here; tuning comes from {@code worker.kafka} in
+ * {@code pipeline.yaml}.
  */
-final class KafkaClients {
-    private KafkaClients() {
+final class KafkaClients implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Outbox outbox;
+    private final Duration closeTimeout;
+    private boolean closed;
+
+    private KafkaClients(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer, Outbox outbox,
+                         Duration closeTimeout) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.outbox = outbox;
+        this.closeTimeout = closeTimeout;
     }
 
-    static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String bootstrapServers, String workerId) {
+    /**
+     * Opens the producer (its {@code initTransactions} ends any transaction an earlier producer under
+     * this worker's transactional id left open) and then the consumer, not subscribed yet.
+     */
+    static KafkaClients open(WorkerConfig config, String bootstrapServers, String workerId) {
+        KafkaProducer<String, byte[]> producer = producer(config, bootstrapServers, workerId);
+        Outbox outbox;
+        try {
+            outbox = new Outbox(producer, config.transactional(), config.kafka().transactionTimeoutMs());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        return new KafkaClients(consumer(config, bootstrapServers, workerId), producer, outbox,
+                Duration.ofMillis(config.kafka().closeTimeoutMs()));
+    }
+
+    KafkaConsumer<String, byte[]> consumer() {
+        return consumer;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** Leaves the group (the rebalance listener hears its partitions revoked) and closes both clients. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // a static member must say it leaves, or its partitions idle until its session times out
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(closeTimeout));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer: {}", e.toString());
+        }
+        try {
+            producer.close(closeTimeout);
+        } catch (RuntimeException e) {
+            LOG.warn("closing the producer: {}", e.toString());
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(WorkerConfig config, String bootstrapServers, String workerId) {
         WorkerKafkaConfig tuning = config.kafka();
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -42,7 +107,7 @@ final class KafkaClients {
         return new KafkaConsumer<>(c);
     }
 
-    static KafkaProducer<String, byte[]> producer(WorkerConfig config, String bootstrapServers, String workerId) {
+    private static KafkaProducer<String, byte[]> producer(WorkerConfig config, String bootstrapServers, String workerId) {
         WorkerKafkaConfig tuning = config.kafka();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

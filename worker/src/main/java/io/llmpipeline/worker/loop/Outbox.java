@@ -11,10 +11,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +26,18 @@ final class Outbox {
 
     /** How a commit went. */
     enum Commit {
-        /** Sent and committed, or nothing to do. */
+        /** Sent and committed. */
         DONE,
+        /** Nothing to commit. */
+        IDLE,
         /** Failed; the output is kept and goes again with the next commit. */
         KEPT,
-        /** Fenced or not authorised: the worker must stop without committing anything more. */
+        /**
+         * The producer cannot commit any more, though no other process took this worker's place (see
+         * {@link CommitFailure}): the output is dropped with the clients, which start again.
+         */
+        RESTART,
+        /** Another process runs under this worker's id, or it is not authorised: the worker must stop. */
         FATAL
     }
 
@@ -44,11 +47,14 @@ final class Outbox {
 
     private final Producer<String, byte[]> producer;
     private final boolean transactional;
+    private final long transactionTimeoutMs;
     private final List<Out> waiting = new ArrayList<>();
 
-    Outbox(Producer<String, byte[]> producer, boolean transactional) {
+    /** @param transactionTimeoutMs the producer's {@code transaction.timeout.ms} */
+    Outbox(Producer<String, byte[]> producer, boolean transactional, long transactionTimeoutMs) {
         this.producer = producer;
         this.transactional = transactional;
+        this.transactionTimeoutMs = transactionTimeoutMs;
         if (transactional) {
             producer.initTransactions();
         }
@@ -89,8 +95,9 @@ final class Outbox {
             (p == null || p.covers(out.offset()) ? sending : held).add(out);
         }
         if (sending.isEmpty() && offsets.isEmpty()) {
-            return Commit.DONE;
+            return Commit.IDLE;
         }
+        long openedAt = System.nanoTime();
         try {
             if (transactional) {
                 producer.beginTransaction();
@@ -110,21 +117,34 @@ final class Outbox {
             waiting.addAll(held);
             offsets.keySet().forEach(tp -> progress.get(tp).committed());
             return Commit.DONE;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-                 | FencedInstanceIdException e) {
-            LOG.error("worker fenced or not authorised; stopping without committing", e);
-            return Commit.FATAL;
         } catch (KafkaException e) {
-            LOG.warn("commit failed ({}); the output is kept and sent again with the next commit", e.toString());
-            if (transactional) {
-                try {
-                    producer.abortTransaction();
-                } catch (KafkaException abort) {
-                    LOG.error("cannot abort the transaction; stopping", abort);
-                    return Commit.FATAL;
-                }
+            return failed(e, (System.nanoTime() - openedAt) / 1_000_000);
+        }
+    }
+
+    private Commit failed(KafkaException e, long openMs) {
+        CommitFailure failure = CommitFailure.of(e, openMs, transactionTimeoutMs);
+        if (failure.action() == CommitFailure.Action.RETRY && transactional) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abort) {
+                failure = CommitFailure.ofAbort(abort, openMs, transactionTimeoutMs);
             }
-            return Commit.KEPT;
+        }
+        switch (failure.action()) {
+            case RETRY -> {
+                LOG.warn("commit failed ({}); the output is kept and sent again with the next commit", failure.why());
+                return Commit.KEPT;
+            }
+            case RESTART -> {
+                LOG.warn("commit failed ({}) and the producer cannot go on: {}; the Kafka clients start again",
+                        e.toString(), failure.why());
+                return Commit.RESTART;
+            }
+            default -> {
+                LOG.error("{}; this worker stops without committing", failure.why(), e);
+                return Commit.FATAL;
+            }
         }
     }
 }

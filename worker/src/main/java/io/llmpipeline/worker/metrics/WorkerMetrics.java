@@ -36,6 +36,7 @@ public final class WorkerMetrics {
     private final AtomicLong failovers = new AtomicLong();
     private final AtomicLong rateLimitWaits = new AtomicLong();
     private final Map<String, PerModel> perModel = new ConcurrentHashMap<>();
+    private final Counter kafkaRestarts;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +44,9 @@ public final class WorkerMetrics {
                 .description("requests being worked on, waiting ones included").register(registry);
         Gauge.builder("llm.worker.calls.in_flight.total", callsInFlight, AtomicInteger::get)
                 .description("provider calls awaiting an answer").register(registry);
+        kafkaRestarts = Counter.builder("llm.worker.kafka.restarts")
+                .description("Kafka clients started again after the producer could no longer commit (e.g. its transaction "
+                        + "was aborted by the coordinator after a broker outage)").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -127,6 +131,11 @@ public final class WorkerMetrics {
 
     public void deadLettered() {
         deadLettered.incrementAndGet();
+    }
+
+    /** The loop's consumer and producer were replaced after the producer could no longer commit. */
+    public void kafkaClientsRestarted() {
+        kafkaRestarts.increment();
     }
 
     /** A request went back to the router because an earlier owner's call of it may have been billed. */

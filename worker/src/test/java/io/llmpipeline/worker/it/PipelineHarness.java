@@ -5,15 +5,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,7 +39,7 @@ import io.llmpipeline.catalog.TopicLeaders;
  * assignments and read_committed readers of everything the worker writes.
  */
 public final class PipelineHarness implements AutoCloseable {
-    private final KafkaFixture kafka = KafkaFixture.shared();
+    private final String bootstrap;
     private final Catalog catalog;
     private final String prefix;
     private final KafkaProducer<String, byte[]> producer;
@@ -45,15 +47,21 @@ public final class PipelineHarness implements AutoCloseable {
     private final Map<String, List<ConsumerRecord<String, byte[]>>> seen = new HashMap<>();
 
     public PipelineHarness(String testName, String yaml) {
+        this(testName, yaml, KafkaFixture.shared().bootstrapServers());
+    }
+
+    /** On a broker of the test's own rather than the shared one. */
+    public PipelineHarness(String testName, String yaml, String bootstrap) {
+        this.bootstrap = bootstrap;
         this.prefix = KafkaFixture.uniquePrefix(testName);
         this.catalog = CatalogLoader.parse(yaml, testName, name -> null).withNamePrefix(prefix);
-        try (var admin = kafka.admin()) {
+        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicPlan.create(admin, catalog.topics());
             TopicLeaders.await(admin, TopicPlan.topics(catalog.topics()).stream().map(t -> t.name()).toList(),
                     Duration.ofSeconds(30));
         }
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -118,7 +126,7 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public String bootstrap() {
-        return kafka.bootstrapServers();
+        return bootstrap;
     }
 
     public void send(LlmAssignment assignment) {
@@ -193,14 +201,16 @@ public final class PipelineHarness implements AutoCloseable {
 
     private KafkaConsumer<String, byte[]> reader(String topic) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c);
-        consumer.subscribe(List.of(topic));
+        // assigned, not subscribed: a group could rebalance (after a broker restart) and read again from its last commit
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
         return consumer;
     }
 
