@@ -35,9 +35,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of the request topics, spread over the priority bands (default: the catalog's).")
     Integer partitions;
 
-    @Option(names = "--warmup", defaultValue = "2000", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}; rate-limit scenarios: at most "
-                    + "--rpm-limit / 20, under the provider's limit).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "N", description = "Requests sent first and not measured (default: as many as --requests, at least "
+                    + "2,000: fresh JVMs compile for about a minute, and a 2,000-request warm-up left the measured run timing mostly that; "
+                    + "rate-limit scenarios: at most --rpm-limit / 20, under the provider's limit).")
+    Integer warmup;
+
+    int warmupRequests() {
+        return warmup != null ? warmup : Math.max(2_000, requests);
+    }
 
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
             description = "none, primary-down (the primary model hard down, fallback healthy: a healthy baseline run, then the "
@@ -90,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
         if (via.equals("http")) {
             return HttpBench.run(common.options("bench").withWorkerProcesses(1, workerHeapMb).withAdjust(this::roomForConcurrency),
-                    requests, warmup, concurrency, providerLatencyMs, i -> request("k" + i));
+                    requests, warmupRequests(), concurrency, providerLatencyMs, i -> request("k" + i));
         }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(Math.max(1, workers), workerHeapMb)
@@ -111,12 +116,12 @@ final class BenchCommand implements Callable<Integer> {
                     bandPartitions, Math.max(requests, 20_000), encodedSize());
             // a limited run warms up for about 3 s of its limit, already under the provider's limit: the worker processes
             // are running and hold their shares when the measured run starts, and the provider counts every call it got
-            int warmup = scenario.limited() ? Math.min(this.warmup, rpmLimit / 20) : this.warmup;
+            int warmup = scenario.limited() ? Math.min(warmupRequests(), rpmLimit / 20) : warmupRequests();
             if (scenario.limited()) {
                 scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
             }
             if (warmup > 0) {
-                LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(2), i -> request("w" + i), "warmup");
+                LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(5), i -> request("w" + i), "warmup");
             }
             LoadGenerator.Outcome baseline = null;
             if (scenario == BenchScenario.PRIMARY_DOWN) {
