@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +26,6 @@ import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.schemas.Usage;
 import io.llmpipeline.catalog.CostCalculator;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 import io.llmpipeline.worker.run.RequestRun;
 
@@ -37,7 +34,7 @@ import io.llmpipeline.worker.run.RequestRun;
  * socket (wire formats, cut streams, API keys, concurrency and rates as the provider counts them).
  * Waits, deadlines and Retry-After are driven by hand-moved time in {@code RequestRunTest}.
  */
-class GuardsIT {
+class GuardsIT extends WithSimulator {
     private static final ModelRef GPT_A = new ModelRef("openai", "gpt-a");
     private static final ModelRef GPT_B = new ModelRef("openai", "gpt-b");
     private static final ModelRef CLAUDE = new ModelRef("anthropic", "claude-a");
@@ -47,17 +44,6 @@ class GuardsIT {
     /** Small breakers and short waits, so that a test sees them act within seconds. */
     private static final String FAST_GUARDS = "{minimumCalls: 5, slidingWindow: 10, waitInOpenMs: 500, cooldownMs: 500, "
             + "retryInitialBackoffMs: 50, retryMaxBackoffMs: 200}";
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
 
     @BeforeEach
     void resetSim() {

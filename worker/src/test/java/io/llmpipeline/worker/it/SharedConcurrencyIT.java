@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.InvocationEvent;
@@ -14,7 +12,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /**
@@ -22,21 +19,10 @@ import io.llmpipeline.worker.Worker;
  * in whole calls, so the provider never has more than two in flight, where three workers each
  * holding the catalog's figure would send six.
  */
-class SharedConcurrencyIT {
+class SharedConcurrencyIT extends WithSimulator {
     private static final ModelRef GPT_A = new ModelRef("openai", "gpt-a");
     private static final int AT_ONCE = 2;
     private static final int REQUESTS = 60;
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
 
     @Test
     void shouldKeepThreeWorkersTogetherToTheProvidersCallsAtOnce() {

@@ -11,8 +11,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.InvocationEvent;
@@ -20,7 +18,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /**
@@ -30,21 +27,10 @@ import io.llmpipeline.worker.Worker;
  * checked in every 10 s window (a sixth of the limit, plus one burst per worker and a little for
  * calls a busy machine sends late), and the provider's own count shows no refusal.
  */
-class SharedRateLimitIT {
+class SharedRateLimitIT extends WithSimulator {
     private static final ModelRef GPT_A = new ModelRef("openai", "gpt-a");
     private static final int LIMIT = 600;
     private static final int REQUESTS = 240;
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
 
     @Test
     void shouldKeepThreeWorkersTogetherUnderTheProvidersLimitAndNearIt() {

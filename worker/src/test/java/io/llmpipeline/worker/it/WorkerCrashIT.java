@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +20,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.WorkerMain;
 
 /**
@@ -30,27 +27,16 @@ import io.llmpipeline.worker.WorkerMain;
  * gets two results or none, the provider calls made again are at most those in flight, and every
  * call the provider answered has its billed invocation event.
  */
-class WorkerCrashIT {
+class WorkerCrashIT extends WithSimulator {
     private static final int REQUESTS = 600;
     private static final int MAX_IN_FLIGHT = 100;
-    private static ProviderSimulator sim;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
     @org.junit.jupiter.api.BeforeEach
     void freshCounts() {
         sim.resetStats(); // the simulator is shared by both tests; each counts its own calls
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +21,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.WorkerMain;
 
 /**
@@ -34,7 +31,7 @@ import io.llmpipeline.worker.WorkerMain;
  * back: no request is lost or answered twice, and every call the provider answered has its billed
  * invocation event.
  */
-class WorkerFencedIT {
+class WorkerFencedIT extends WithSimulator {
     private static final ModelRef GPT_A = new ModelRef("openai", "gpt-a");
     private static final int TRANSACTION_TIMEOUT_MS = 2_000;
     /** A broker that aborts a timed-out transaction within 200 ms, not 10 s: each freeze is that much shorter. */
@@ -46,20 +43,9 @@ class WorkerFencedIT {
      */
     private static final int MAX_FREEZES = 20;
     private static final String RESTARTED = "Kafka clients start again";
-    private static ProviderSimulator sim;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
 
     @Test
     void shouldStartItsClientsAgainWhenTheCoordinatorAbortedItsTransactionAndLoseNothing() throws Exception {

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.InvocationEvent;
@@ -19,24 +17,12 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.Priority;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /** Workers joining and leaving the group under load: partitions move, no request is answered twice. */
-class WorkerRebalanceIT {
+class WorkerRebalanceIT extends WithSimulator {
     /** Enough work that each joining worker is assigned partitions before the others drain the topic. */
     private static final int REQUESTS = 1500;
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
 
     @Test
     void shouldAnswerEachRequestOnceWhileWorkersJoinAndLeave() throws Exception {

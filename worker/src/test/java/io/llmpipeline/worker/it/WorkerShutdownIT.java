@@ -8,29 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /** A worker closed under load finishes what it started and hands the rest over, nothing twice. */
-class WorkerShutdownIT {
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
+class WorkerShutdownIT extends WithSimulator {
 
     @Test
     void shouldFinishInFlightCallsOnCloseAndLeaveTheRestToTheNextWorker() throws Exception {

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.DlqEnvelope;
@@ -20,22 +18,10 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.sim.ProviderSimulator;
 import io.llmpipeline.worker.Worker;
 
 /** The walking skeleton: assignments in, one result and one invocation event per request out. */
-class WorkerSkeletonIT {
-    private static ProviderSimulator sim;
-
-    @BeforeAll
-    static void startSim() {
-        sim = ProviderSimulator.start(0);
-    }
-
-    @AfterAll
-    static void stopSim() {
-        sim.close();
-    }
+class WorkerSkeletonIT extends WithSimulator {
 
     @Test
     void shouldAnswerEveryAssignmentWithOneResultAndOneInvocationEvent() {
