@@ -1,5 +1,6 @@
 package io.llmpipeline.worker.it;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,6 +152,22 @@ public final class PipelineHarness implements AutoCloseable {
                     .build()), i % partitions);
         }
         flush();
+    }
+
+    /**
+     * A worker in its own JVM on this harness's topics (for kill -9 and SIGSTOP), console to {@code log}.
+     * Workers of one test sharing an id share a transactional id: a new one fences the old one's open transaction.
+     */
+    public Process startWorkerProcess(Path config, String workerId, java.io.File log) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                io.llmpipeline.worker.WorkerMain.class.getName());
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
+        pb.environment().put("PIPELINE_CONFIG", config.toString());
+        pb.environment().put("PIPELINE_NAME_PREFIX", prefix());
+        pb.environment().put("WORKER_ID", workerId);
+        pb.redirectErrorStream(true).redirectOutput(log);
+        return pb.start();
     }
 
     public void flush() {

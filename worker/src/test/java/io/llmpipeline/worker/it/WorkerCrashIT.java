@@ -2,7 +2,6 @@ package io.llmpipeline.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.worker.WorkerMain;
 
 /**
  * A worker process killed with SIGKILL under load, and another started in its place: no request
@@ -161,18 +159,8 @@ class WorkerCrashIT extends WithSimulator {
         return config;
     }
 
-    private Process worker(PipelineHarness h, Path config, String log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                WorkerMain.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", h.bootstrap());
-        env.put("PIPELINE_CONFIG", config.toString());
-        env.put("PIPELINE_NAME_PREFIX", h.prefix());
-        // the same id: the new process's transactional producer fences the dead one's open transaction at once
-        env.put("WORKER_ID", "crash-worker");
-        File out = Path.of(System.getProperty("java.io.tmpdir"), "crash-" + log).toFile();
-        pb.redirectErrorStream(true).redirectOutput(out);
-        return pb.start();
+    /** The same id for every process: the new one's transactional producer fences the dead one's open transaction at once. */
+    private static Process worker(PipelineHarness h, Path config, String log) throws IOException {
+        return h.startWorkerProcess(config, "crash-worker", Path.of(System.getProperty("java.io.tmpdir"), "crash-" + log).toFile());
     }
 }

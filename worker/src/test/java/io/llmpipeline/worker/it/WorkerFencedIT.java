@@ -21,7 +21,6 @@ import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
-import io.llmpipeline.worker.WorkerMain;
 
 /**
  * A worker process frozen (SIGSTOP) under load for longer than its transaction timeout, as a long
@@ -134,16 +133,7 @@ class WorkerFencedIT extends WithSimulator {
     }
 
     private static Process worker(PipelineHarness h, Path config, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                WorkerMain.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", h.bootstrap());
-        env.put("PIPELINE_CONFIG", config.toString());
-        env.put("PIPELINE_NAME_PREFIX", h.prefix());
-        env.put("WORKER_ID", "fenced-worker");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return pb.start();
+        return h.startWorkerProcess(config, "fenced-worker", log.toFile());
     }
 
     private static boolean waitFor(BooleanSupplier condition, Duration within) throws InterruptedException {
