@@ -81,8 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     int workerHeapMb;
 
     @Option(names = "--distinct-prompts", paramLabel = "K",
-            description = "Cache-hit path: first K distinct cacheable prompts (cache misses, measured as such), "
-                    + "then --requests requests over those K prompts (cache hits).")
+            description = "Cache-hit path: --requests cacheable requests with all different prompts (cache misses), then K "
+                    + "prompts to fill the cache, then --requests requests over those K prompts (cache hits); the ratio compares "
+                    + "the hit run with the miss run of the same size.")
     Integer distinctPrompts;
 
     @Option(names = "--via", defaultValue = "kafka", paramLabel = "kafka|http",
@@ -155,8 +156,10 @@ final class BenchCommand implements Callable<Integer> {
             } else if (distinctPrompts == null) {
                 outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5), i -> request("b" + i), "bench ");
             } else {
-                misses = LoadGenerator.run(client, distinctPrompts, concurrency, Duration.ofMinutes(5),
-                        i -> cacheable(i), "misses");
+                // equal work: as many cacheable requests as the hit run, every one a different prompt (all misses)
+                misses = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5),
+                        i -> cacheable(FULL_MISS_PROMPTS + i), "misses");
+                LoadGenerator.run(client, distinctPrompts, concurrency, Duration.ofMinutes(5), i -> cacheable(i), "fill  ");
                 outcome = LoadGenerator.run(client, requests, concurrency, Duration.ofMinutes(5),
                         i -> cacheable(i % distinctPrompts), "hits  ");
             }
@@ -215,7 +218,8 @@ final class BenchCommand implements Callable<Integer> {
                 last.append(String.format(Locale.ROOT, " longest_gap_ms=%.0f", outcome.longestGapMs()));
             }
             if (misses != null) {
-                System.out.printf(Locale.ROOT, "cache misses: %d distinct prompts at %.0f req/s (p50 %.1f ms); hits: %d of %d at %.0f req/s = %.1fx%n",
+                System.out.printf(Locale.ROOT, "cache misses: %d different cacheable prompts at %.0f req/s (p50 %.1f ms); "
+                                + "hits: %d of %d at %.0f req/s = %.1fx%n",
                         misses.requests(), misses.throughput(), misses.p50Ms(), outcome.cacheHits(), outcome.requests(),
                         outcome.throughput(), outcome.throughput() / misses.throughput());
                 last.append(String.format(Locale.ROOT, " cache_hits=%d miss_throughput_rps=%.1f hit_to_miss_ratio=%.2f",
@@ -249,6 +253,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Deterministic (temperature 0), so the conservative cache policy caches it; unique id, shared prompt. */
+    /** Prompt numbers of the full-miss run start here, clear of the hit run's first K. */
+    private static final int FULL_MISS_PROMPTS = 1_000_000_000;
+
     private static LlmRequest cacheable(int prompt) {
         return Requests.chat("bench", TASK_TYPE, Priority.NORMAL, "Cacheable benchmark prompt #" + prompt + ": say something short.")
                 .setRequestId("c" + prompt + "-" + System.nanoTime())
