@@ -53,7 +53,7 @@ final class DepartedInstances implements AutoCloseable {
     private final Admin admin;
     private final ScheduledExecutorService timer;
     /** Process id -> thread numbers, as last seen in the group. */
-    private Map<String, Set<Integer>> members = new HashMap<>();
+    private volatile Map<String, Set<Integer>> members = new HashMap<>();
 
     private DepartedInstances(String applicationId, String bootstrapServers, Supplier<Collection<String>> ownConsumerClientIds) {
         this.applicationId = applicationId;
@@ -102,6 +102,11 @@ final class DepartedInstances implements AutoCloseable {
             }
         }
         members = now;
+    }
+
+    /** Whether the last look at the group found this process among its members. */
+    boolean sees(String processId) {
+        return members.containsKey(processId);
     }
 
     static Map<String, Set<Integer>> threadsByProcess(Collection<String> consumerClientIds) {

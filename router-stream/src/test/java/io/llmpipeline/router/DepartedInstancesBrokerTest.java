@@ -75,7 +75,11 @@ class DepartedInstancesBrokerTest {
                 member.poll(Duration.ofMillis(100));
                 return !member.assignment().isEmpty();
             });
-            Thread.sleep(600); // at least one look at the group while the member is in it
+            // the watcher must have seen the member in the group, or it has nobody to miss
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                member.poll(Duration.ofMillis(50));
+                return watcher.sees(pid);
+            });
             plain.send(new ProducerRecord<>(topic, "after", "committed")).get();
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
