@@ -36,12 +36,23 @@ final class BenchCommand implements Callable<Integer> {
     Integer partitions;
 
     @Option(names = "--warmup", paramLabel = "N", description = "Requests sent first and not measured (default: as many as --requests, at least "
-                    + "2,000: fresh JVMs compile for about a minute, and a 2,000-request warm-up left the measured run timing mostly that; "
+                    + "100,000 (--via http: at least 2,000): the launcher JVM holds the broker, the router, the simulator and the client, "
+                    + "and its JIT compiler still took 40%% of the CPU of a run measured after 20,000 and 10%% after 100,000; "
                     + "rate-limit scenarios: at most --rpm-limit / 20, under the provider's limit).")
     Integer warmup;
 
+    @Option(names = "--warmup-concurrency", paramLabel = "C",
+            description = "Requests in flight during the warm-up (default: --concurrency, at least 1,000, so that a latency run at "
+                    + "low concurrency does not spend minutes warming up; rate-limit scenarios: --concurrency).")
+    Integer warmupConcurrency;
+
+    /** Enough requests to reach the compiled steady state before measuring (the JIT is the point of the warm-up). */
     int warmupRequests() {
-        return warmup != null ? warmup : Math.max(2_000, requests);
+        return warmup != null ? warmup : Math.max(100_000, requests);
+    }
+
+    int warmupConcurrency(int warmupRequests) {
+        return Math.min(warmupRequests, warmupConcurrency != null ? warmupConcurrency : Math.max(1_000, concurrency));
     }
 
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME",
@@ -96,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         WorkDirs.deleteRecursively(common.workDir.resolve("bench"));
         if (via.equals("http")) {
             return HttpBench.run(common.options("bench").withWorkerProcesses(1, workerHeapMb).withAdjust(this::roomForConcurrency),
-                    requests, warmupRequests(), concurrency, providerLatencyMs, i -> request("k" + i));
+                    requests, warmup != null ? warmup : Math.max(2_000, requests), concurrency, providerLatencyMs, i -> request("k" + i));
         }
         BenchScenario scenario = BenchScenario.parse(scenarioName);
         LocalPipeline.Options options = common.options("bench").withWorkerProcesses(Math.max(1, workers), workerHeapMb)
@@ -122,7 +133,8 @@ final class BenchCommand implements Callable<Integer> {
                 scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
             }
             if (warmup > 0) {
-                LoadGenerator.run(client, warmup, Math.min(concurrency, warmup), Duration.ofMinutes(5), i -> request("w" + i), "warmup");
+                int inFlight = scenario.limited() ? Math.min(concurrency, warmup) : warmupConcurrency(warmup);
+                LoadGenerator.run(client, warmup, inFlight, Duration.ofMinutes(5), i -> request("w" + i), "warmup");
             }
             LoadGenerator.Outcome baseline = null;
             if (scenario == BenchScenario.PRIMARY_DOWN) {

@@ -117,7 +117,6 @@ public final class AssignmentLoop implements Runnable {
     @Override
     public void run() {
         try {
-            Duration poll = Duration.ofMillis(config.kafka().pollMs());
             lastCommitMs = clock.millis();
             nextHealthMs = clock.millis() + config.healthIntervalMs();
             long graceEnd = Long.MAX_VALUE;
@@ -129,7 +128,7 @@ public final class AssignmentLoop implements Runnable {
                     restartClients();
                     continue;
                 }
-                ConsumerRecords<String, byte[]> records = consumer.poll(poll);
+                ConsumerRecords<String, byte[]> records = consumer.poll(untilNextCommit());
                 if (clientsBroken) {
                     continue; // a commit in a rebalance callback found the producer unusable: these records go with it
                 }
@@ -174,6 +173,15 @@ public final class AssignmentLoop implements Runnable {
             closeQuietly();
             stopped.countDown();
         }
+    }
+
+    /**
+     * At most {@code pollMs}, and no longer than until the next commit is due: readers at low load wait one commit
+     * interval for a result, and a poll overrunning it added up to {@code pollMs} to every such wait.
+     */
+    private Duration untilNextCommit() {
+        long due = lastCommitMs + config.commitIntervalMs() - clock.millis();
+        return Duration.ofMillis(Math.max(0, Math.min(config.kafka().pollMs(), due)));
     }
 
     /** Stops taking work; in-flight requests get {@code shutdownGraceMs} to finish. */
