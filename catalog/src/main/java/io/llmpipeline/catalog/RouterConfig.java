@@ -7,9 +7,11 @@ package io.llmpipeline.catalog;
  * @param processingGuarantee exactly_once_v2 or at_least_once
  * @param threads            stream threads per instance
  * @param commitIntervalMs   commit interval; with exactly-once also the transaction length, and so the time a record
- *                           waits before the next stage (or the worker) may read it; default 10 (Kafka Streams' own
- *                           default, 100, was a quarter of the router's latency with a fast provider; at 25 the bench's
- *                           p50 at concurrency 64 was 210 ms against 111 ms at 10, same session)
+ *                           waits before the next stage (or the worker) may read it; default 20. The stream thread
+ *                           cannot process while it commits, so at 10 it spent most of its time committing and capped
+ *                           throughput at concurrency 1,000 (3,000-3,150 against 3,620-3,880 req/s at 20, same session);
+ *                           Kafka Streams' own default, 100, was a quarter of the router's latency with a fast provider
+ *                           (docs/router.md, "Latency settings")
  * @param idempotencyRetentionSeconds how long the answer to a request with an idempotency key is kept to
  *                           answer later duplicates (same tenant and key); default 24 h
  * @param idempotencyInFlightTimeoutSeconds a request with an idempotency key that has not been answered after
@@ -32,7 +34,7 @@ public record RouterConfig(String applicationId, String processingGuarantee, Int
         applicationId = applicationId == null ? "llm-router" : applicationId;
         processingGuarantee = processingGuarantee == null ? "exactly_once_v2" : processingGuarantee;
         threads = threads == null ? 1 : threads;
-        commitIntervalMs = commitIntervalMs == null ? 10 : commitIntervalMs;
+        commitIntervalMs = commitIntervalMs == null ? 20 : commitIntervalMs;
         idempotencyRetentionSeconds = idempotencyRetentionSeconds == null ? 86_400 : idempotencyRetentionSeconds;
         idempotencyInFlightTimeoutSeconds = idempotencyInFlightTimeoutSeconds == null ? 600 : idempotencyInFlightTimeoutSeconds;
         sessionTimeoutMs = sessionTimeoutMs == null ? 6_000 : sessionTimeoutMs;

@@ -7,11 +7,11 @@ package io.llmpipeline.catalog;
  * @param maxInFlight       requests being worked on per worker process, waiting ones included (default 1024)
  * @param transactional     commit results, invocation events and offsets in one Kafka transaction (default true)
  * @param commitIntervalMs  how often completed work is committed, and so how long a finished result may wait before a
- *                          reader sees it (default 50. Clients that send the next request when a result arrives fall
+ *                          reader sees it (default 75). Clients that send the next request when a result arrives fall
  *                          into step with the worker's commits, so a request's latency is a whole number of these
- *                          intervals: at concurrency 64 on a warm 2-core machine the rest of the pipeline takes about
- *                          40 ms, and p50 was 110 ms at 100 and 58-60 ms at 50; at 30 it took two intervals, 74 ms, and at
- *                          20 the extra transactions loaded the shared broker)
+ *                          intervals: at concurrency 64 on a warm 2-core machine the rest of the pipeline (with the
+ *                          router's 20 ms commit) takes 55-60 ms, so p50 was ~75 ms at 75, 61 or 118 ms at 60 (one
+ *                          interval or two) and 110 ms at 100
  * @param defaultDeadlineMs a request without a deadline gets this long from submission (default 600000)
  * @param priorityAgingMs   a waiting request moves up one priority band per this much waiting, so low
  *                          bands never starve (default 10000)
@@ -30,7 +30,7 @@ public record WorkerConfig(String groupId, Integer maxInFlight, Boolean transact
         groupId = groupId == null ? "llm-worker" : groupId;
         maxInFlight = maxInFlight == null ? 1_024 : maxInFlight;
         transactional = transactional == null ? Boolean.TRUE : transactional;
-        commitIntervalMs = commitIntervalMs == null ? 50 : commitIntervalMs;
+        commitIntervalMs = commitIntervalMs == null ? 75 : commitIntervalMs;
         defaultDeadlineMs = defaultDeadlineMs == null ? 600_000L : defaultDeadlineMs;
         priorityAgingMs = priorityAgingMs == null ? 10_000L : priorityAgingMs;
         healthIntervalMs = healthIntervalMs == null ? 5_000L : healthIntervalMs;
