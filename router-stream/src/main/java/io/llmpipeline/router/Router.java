@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.catalog.ClientOverrides;
 import io.llmpipeline.catalog.RouterConfig;
 import io.llmpipeline.catalog.TopicLeaders;
 
@@ -145,8 +146,7 @@ public final class Router implements AutoCloseable {
             props.putAll(overrides);
         }
         // tuning experiments: -Dllm.router.streams.<Kafka Streams setting>=<value>, applied last
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("llm.router.streams."))
-                .forEach(n -> props.put(n.substring("llm.router.streams.".length()), System.getProperty(n)));
+        ClientOverrides.apply("llm.router.streams.", props);
         return props;
     }
 

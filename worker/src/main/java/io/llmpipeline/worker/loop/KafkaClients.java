@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.llmpipeline.catalog.ClientOverrides;
 import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.catalog.WorkerKafkaConfig;
 
@@ -27,6 +28,9 @@ import io.llmpipeline.catalog.WorkerKafkaConfig;
  */
 final class KafkaClients implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+    /** System-property prefixes for any other consumer or output-producer setting (tuning, fault tests), applied last. */
+    static final String CONSUMER_OVERRIDES = "llm.worker.consumer.";
+    static final String PRODUCER_OVERRIDES = "llm.worker.producer.";
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -104,6 +108,7 @@ final class KafkaClients implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, tuning.maxPollRecords());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        ClientOverrides.apply(CONSUMER_OVERRIDES, c);
         return new KafkaConsumer<>(c);
     }
 
@@ -126,6 +131,7 @@ final class KafkaClients implements AutoCloseable {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "." + workerId);
             p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, tuning.transactionTimeoutMs());
         }
+        ClientOverrides.apply(PRODUCER_OVERRIDES, p);
         return new KafkaProducer<>(p);
     }
 }

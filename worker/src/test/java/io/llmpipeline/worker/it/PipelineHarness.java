@@ -159,9 +159,17 @@ public final class PipelineHarness implements AutoCloseable {
      * Workers of one test sharing an id share a transactional id: a new one fences the old one's open transaction.
      */
     public Process startWorkerProcess(Path config, String workerId, java.io.File log) throws java.io.IOException {
+        return startWorkerProcess(config, workerId, log, List.of());
+    }
+
+    /** @param systemProperties {@code name=value} pairs given to the worker's JVM as {@code -D} options */
+    public Process startWorkerProcess(Path config, String workerId, java.io.File log, List<String> systemProperties)
+            throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                io.llmpipeline.worker.WorkerMain.class.getName());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+        systemProperties.forEach(p -> command.add("-D" + p));
+        command.add(io.llmpipeline.worker.WorkerMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
         pb.environment().put("PIPELINE_CONFIG", config.toString());
         pb.environment().put("PIPELINE_NAME_PREFIX", prefix());

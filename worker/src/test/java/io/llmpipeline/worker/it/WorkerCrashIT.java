@@ -93,10 +93,12 @@ class WorkerCrashIT extends WithSimulator {
                 // request whose result was committed before it
                 assertThat(recovered.size()).isLessThanOrEqualTo(REQUESTS - beforeKill.size());
                 assertThat(billedEvents).isEqualTo(REQUESTS + recovered.size());
-                // made again: the calls in flight at the kill (at most MAX_IN_FLIGHT) and those answered within the
-                // last commit interval (50 ms, about 20 calls at this load) whose output had not been committed yet
+                // made again: only calls the journal says the killed worker started without committing their output (in
+                // flight at the kill, or answered since its last commit; how many of the latter depends on how long that
+                // commit took, so the bound is the journal's count, not a time); one may have been journalled and killed
+                // before it reached the provider, so at most as many
                 long redone = sim.stats().calls("gpt-a") - REQUESTS;
-                assertThat(redone).as("provider calls made twice").isBetween(0L, MAX_IN_FLIGHT + 40L);
+                assertThat(redone).as("provider calls made twice").isBetween(1L, (long) recovered.size());
                 assertThat(callsAtKill).isGreaterThan(beforeKill.size());
             } finally {
                 second.destroy();
