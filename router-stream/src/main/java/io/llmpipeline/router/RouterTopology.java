@@ -90,15 +90,30 @@ public final class RouterTopology {
      */
     private static final boolean SKIP_OWN_RESULTS = !Boolean.getBoolean("llm.router.decodeOwnResults");
 
-    private RouterTopology(Catalog catalog, Clock clock) {
+    /** How long budget uses wait to be reported to their ledgers' owners together (see LeaseHolder). */
+    private final Duration useReportWindow;
+
+    private RouterTopology(Catalog catalog, Clock clock, Duration useReportWindow) {
         this.catalog = catalog;
         this.clock = clock;
+        this.useReportWindow = useReportWindow;
         this.outlets = new Outlets(catalog.topics(), BudgetAlerts.TOPIC);
         this.internalPartitions = catalog.topics().partitions();
     }
 
+    /**
+     * Budget uses are reported once per commit interval: the owners hear of them about when a commit
+     * would make them visible. {@code -Dllm.router.budgetUseReportMs=0} reports each at once, to
+     * measure the saving again.
+     */
     public static Topology build(Catalog catalog, Clock clock) {
-        return new RouterTopology(catalog, clock).build();
+        long reportMs = Long.getLong("llm.router.budgetUseReportMs", catalog.config().router().commitIntervalMs());
+        return build(catalog, clock, Duration.ofMillis(reportMs));
+    }
+
+    /** @param useReportWindow zero reports each budget use at once (one record per request and owner) */
+    public static Topology build(Catalog catalog, Clock clock, Duration useReportWindow) {
+        return new RouterTopology(catalog, clock, useReportWindow).build();
     }
 
     private Topology build() {
@@ -264,11 +279,11 @@ public final class RouterTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.PARKED),
                 Serdes.String(), Codecs.ASSIGNMENT));
         KStream<String, Step<BudgetFlow>> admission = assigned
-                .process(() -> new BudgetAdmission(config, clock), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED)
+                .process(() -> new BudgetAdmission(config, clock, useReportWindow), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED)
                 .merge(builder.stream(grants, Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(HolderNotice.class)))
                                 .withName("budget-lease-notices-source"))
                         .filter((k, n) -> n != null, Named.as("budget-lease-notices-decoded"))
-                        .process(() -> new LeaseNotices(config, clock), Named.as("budget-lease-notices"), LeaseHolder.LEASES, LeaseHolder.PARKED),
+                        .process(() -> new LeaseNotices(config, clock, useReportWindow), Named.as("budget-lease-notices"), LeaseHolder.LEASES, LeaseHolder.PARKED),
                         Named.as("budget-admission-merge"));
         KStream<String, BudgetFlow> flows = outlets.drain("budget-admission", admission);
         KStream<String, InvocationEvent> providerReleases = null;

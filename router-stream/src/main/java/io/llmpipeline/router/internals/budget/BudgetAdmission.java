@@ -19,8 +19,9 @@ import io.llmpipeline.schemas.LlmAssignment;
 public final class BudgetAdmission extends ContextualProcessor<String, LlmAssignment, String, Step<BudgetFlow>> {
     private final LeaseHolder holder;
 
-    public BudgetAdmission(BudgetsConfig config, Clock clock) {
-        this.holder = new LeaseHolder(config, clock);
+    /** @param useReportWindow how long admitted uses wait to be reported to their owners together (see {@link LeaseHolder}) */
+    public BudgetAdmission(BudgetsConfig config, Clock clock, Duration useReportWindow) {
+        this.holder = new LeaseHolder(config, clock, useReportWindow);
     }
 
     @Override

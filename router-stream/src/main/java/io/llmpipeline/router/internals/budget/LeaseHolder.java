@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -28,6 +29,11 @@ import io.llmpipeline.schemas.Priority;
  * waits here while this task returns what it held on that ledger and asks for a new lease; the
  * owner grants one, or refuses when the limit cannot cover the request, and the request is refused
  * with BUDGET_EXCEEDED. See docs/router.md, "Budgets", for why this never overspends.
+ *
+ * <p>Uses are reported in batches: everything admitted out of the same leases within one report
+ * window goes to the owner as one record (one per request, when the window is zero). A use lost
+ * with a crash before its report went out is never confirmed, so the owner keeps holding that part
+ * of the lease until the lease expires: more than needed for a while, never less.
  */
 public final class LeaseHolder {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaseHolder.class);
@@ -43,20 +49,32 @@ public final class LeaseHolder {
     private record Need(BudgetStage stage, String owner, BudgetScopes.Applicable ledger) {
     }
 
+    private record Owner(BudgetStage stage, String key) {
+    }
+
+    /** Uses of the same leases admitted one after another go out as one report. */
+    private record Batch(String provider, List<String> ledgers, List<String> leaseIds) {
+    }
+
     private final BudgetScopes scopes;
     private final boolean tenantStage;
     private final boolean providerStage;
     private final Clock clock;
+    private final Duration reportWindow;
+    /** Uses not reported yet, per owner, in the order they were admitted. */
+    private final Map<Owner, List<LedgerRequest>> unreported = new LinkedHashMap<>();
     private ProcessorContext<String, Step<BudgetFlow>> context;
     private KeyValueStore<String, HeldLease> leases;
     private KeyValueStore<String, LlmAssignment> parked;
     private int holder;
 
-    LeaseHolder(BudgetsConfig config, Clock clock) {
+    /** @param reportWindow how long uses wait to be reported together; zero reports each at once */
+    LeaseHolder(BudgetsConfig config, Clock clock, Duration reportWindow) {
         this.scopes = new BudgetScopes(config);
         this.tenantStage = scopes.any(BudgetStage.TENANT);
         this.providerStage = scopes.any(BudgetStage.PROVIDER);
         this.clock = clock;
+        this.reportWindow = reportWindow;
     }
 
     void init(ProcessorContext<String, Step<BudgetFlow>> context) {
@@ -64,6 +82,31 @@ public final class LeaseHolder {
         this.leases = context.getStateStore(LEASES);
         this.parked = context.getStateStore(PARKED);
         this.holder = context.taskId().partition();
+        if (!reportWindow.isZero()) {
+            context.schedule(reportWindow, PunctuationType.WALL_CLOCK_TIME, t -> reportUses());
+        }
+    }
+
+    /** Sends the uses admitted since the last report: one record per owner and run of uses of the same leases. */
+    void reportUses() {
+        long now = clock.millis();
+        unreported.forEach((owner, uses) -> {
+            Batch batch = null;
+            List<UseReport> reports = new ArrayList<>();
+            for (LedgerRequest use : uses) {
+                Batch of = new Batch(use.provider(), use.ledgers(), use.leaseIds());
+                if (!of.equals(batch) && batch != null) {
+                    send(owner.stage(), owner.key(), LedgerRequest.uses(holder, batch.provider(), batch.ledgers(), batch.leaseIds(), reports, now));
+                    reports = new ArrayList<>();
+                }
+                batch = of;
+                reports.add(use.reports().getFirst());
+            }
+            if (batch != null) {
+                send(owner.stage(), owner.key(), LedgerRequest.uses(holder, batch.provider(), batch.ledgers(), batch.leaseIds(), reports, now));
+            }
+        });
+        unreported.clear();
     }
 
     /** A newly assigned request: admitted now, or parked until its leases arrive. */
@@ -218,9 +261,14 @@ public final class LeaseHolder {
         stageOf.forEach((owner, stage) -> {
             String ownerKey = owner.substring(owner.indexOf('|') + 1);
             List<String> others = stage == BudgetStage.PROVIDER ? providers.stream().filter(p -> !p.equals(ownerKey)).toList() : List.of();
-            send(stage, ownerKey, LedgerRequest.use(holder, request.getRequestId(), request.getTenantId(),
+            LedgerRequest use = LedgerRequest.use(holder, request.getRequestId(), request.getTenantId(),
                     stage == BudgetStage.PROVIDER ? ownerKey : null, ledgersByOwner.getOrDefault(owner, List.of()),
-                    leasesByOwner.getOrDefault(owner, List.of()), cost, now, others));
+                    leasesByOwner.getOrDefault(owner, List.of()), cost, now, others);
+            if (reportWindow.isZero()) {
+                send(stage, ownerKey, use);
+            } else {
+                unreported.computeIfAbsent(new Owner(stage, ownerKey), o -> new ArrayList<>()).add(use);
+            }
         });
         context.forward(new Record<>(request.getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
     }

@@ -72,7 +72,7 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
                 giveBack(ledgerKey, request.leaseIds().getFirst(), request.micros());
                 decideWaiting(record.key(), ledgerKey, now);
             }
-            case USE -> use(record.key(), request, now);
+            case USE, USES -> use(request, now);
         }
     }
 
@@ -147,46 +147,57 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
     }
 
     /**
-     * The request's part of each lease becomes its reservation on that ledger, unless its final
-     * attempt was booked already (then there is nothing left to hold).
+     * Each reported request's part of the leases becomes its reservation on that ledger, unless its
+     * final attempt was booked already (then there is nothing left to hold). A batch shares its
+     * ledgers and leases, so each is read and written once for all of its requests.
      */
-    private void use(String owner, LedgerRequest use, long now) {
-        String reservationKey = stage.reservationKey(use.requestId(), use.provider());
-        Reservation existing = reservations.get(reservationKey);
-        if (existing != null && !existing.finished()) {
-            return; // reported twice
+    private void use(LedgerRequest report, long now) {
+        long confirmed = 0;
+        long reserved = 0;
+        for (UseReport use : report.reports()) {
+            String reservationKey = stage.reservationKey(use.requestId(), report.provider());
+            Reservation existing = reservations.get(reservationKey);
+            if (existing != null && !existing.finished()) {
+                continue; // reported twice
+            }
+            confirmed += use.micros();
+            if (existing != null) {
+                reservations.delete(reservationKey);
+                // the final attempt landed here before this report, so it could not name the chain's other providers
+                for (String other : use.otherProviders()) {
+                    context().forward(new Record<>(other, Step.next(new BudgetFlow.Release(
+                            BudgetReconcile.releaseOf(use.requestId(), use.tenant(), other, now), BudgetStage.PROVIDER)), now));
+                }
+            } else {
+                reserved += use.micros();
+                if (!report.ledgers().isEmpty() || !use.otherProviders().isEmpty()) {
+                    reservations.put(reservationKey, new Reservation(report.ledgers(), use.micros(), use.tenant(),
+                            use.admittedAtMs(), use.otherProviders()));
+                }
+            }
         }
-        boolean finished = existing != null;
-        Map<String, Ledger> touched = new LinkedHashMap<>();
-        for (int i = 0; i < use.ledgers().size(); i++) {
-            String key = use.ledgers().get(i);
+        if (confirmed == 0) {
+            return;
+        }
+        for (int i = 0; i < report.ledgers().size(); i++) {
+            String key = report.ledgers().get(i);
             Ledger ledger = ledgers.get(key);
             if (ledger == null) {
                 continue;
             }
-            GrantedLease lease = leases.get(use.leaseIds().get(i));
+            String leaseId = report.leaseIds().get(i);
+            GrantedLease lease = leases.get(leaseId);
             if (lease != null) {
-                LeaseAccount confirmed = lease.account().confirm(use.micros());
-                ledger = ledger.leaseBack(lease.account().outstanding() - confirmed.outstanding());
-                if (confirmed.settled()) {
-                    leases.delete(use.leaseIds().get(i));
+                LeaseAccount after = lease.account().confirm(confirmed);
+                ledger = ledger.leaseBack(lease.account().outstanding() - after.outstanding());
+                if (after.settled()) {
+                    leases.delete(leaseId);
                 } else {
-                    leases.put(use.leaseIds().get(i), lease.with(confirmed));
+                    leases.put(leaseId, lease.with(after));
                 }
             }
-            touched.put(key, finished ? ledger : ledger.reserve(use.micros()));
-        }
-        touched.forEach((key, ledger) -> ledgers.put(key, alerts.check(ledger, now, alert -> context().forward(new Record<>(
-                alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.emit(BudgetAlerts.TOPIC, alert), now)))));
-        if (finished) {
-            reservations.delete(reservationKey);
-            // the final attempt landed here before this report, so it could not name the chain's other providers
-            for (String other : use.otherProviders()) {
-                context().forward(new Record<>(other, Step.next(new BudgetFlow.Release(
-                        BudgetReconcile.releaseOf(use.requestId(), use.tenant(), other, now), BudgetStage.PROVIDER)), now));
-            }
-        } else if (!use.ledgers().isEmpty() || !use.otherProviders().isEmpty()) {
-            reservations.put(reservationKey, new Reservation(use.ledgers(), use.micros(), use.tenant(), use.atMs(), use.otherProviders()));
+            ledgers.put(key, alerts.check(ledger.reserve(reserved), now, alert -> context().forward(new Record<>(
+                    alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.emit(BudgetAlerts.TOPIC, alert), now))));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.llmpipeline.router.internals.budget;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,8 +14,9 @@ import io.llmpipeline.router.internals.Step;
 public final class LeaseNotices extends ContextualProcessor<String, HolderNotice, String, Step<BudgetFlow>> {
     private final LeaseHolder holder;
 
-    public LeaseNotices(BudgetsConfig config, Clock clock) {
-        this.holder = new LeaseHolder(config, clock);
+    /** @param useReportWindow how long admitted uses wait to be reported to their owners together (see {@link LeaseHolder}) */
+    public LeaseNotices(BudgetsConfig config, Clock clock, Duration useReportWindow) {
+        this.holder = new LeaseHolder(config, clock, useReportWindow);
     }
 
     @Override

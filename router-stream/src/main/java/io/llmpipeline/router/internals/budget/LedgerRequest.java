@@ -12,32 +12,44 @@ import java.util.List;
  *   <li>RETURN: I give lease {@code leaseIds[0]} back, having used {@code micros} of it;</li>
  *   <li>USE: I admitted {@code requestId} for up to {@code micros} on each of {@code ledgers}, out of
  *       the leases {@code leaseIds} (same order): turn that part of the leases into its reservation.</li>
+ *   <li>USES: the same for each of {@code uses}, all taken out of {@code leaseIds} on {@code ledgers}: a
+ *       task reports what it admitted in one record per lease and flush, not one per request.</li>
  * </ul>
  *
  * @param holder the asking task's partition: grants and recalls go back there
  */
 public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledger, long micros, boolean lowPriority,
                             String requestId, String tenant, String provider, List<String> ledgers, List<String> leaseIds,
-                            long atMs, List<String> otherProviders) {
-    public enum Kind { ASK, RETURN, USE }
+                            long atMs, List<String> otherProviders, List<UseReport> uses) {
+    public enum Kind { ASK, RETURN, USE, USES }
 
     public LedgerRequest {
         ledgers = ledgers == null ? List.of() : ledgers;
         leaseIds = leaseIds == null ? List.of() : leaseIds;
         otherProviders = otherProviders == null ? List.of() : otherProviders;
+        uses = uses == null ? List.of() : uses;
     }
 
     static LedgerRequest ask(int holder, BudgetScopes.Applicable ledger, long need, boolean lowPriority, long nowMs) {
-        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, null, null, null, nowMs, null);
+        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, null, null, null, nowMs, null, null);
     }
 
     static LedgerRequest giveBack(int holder, String ledgerKey, String leaseId, long used, long nowMs) {
-        return new LedgerRequest(Kind.RETURN, holder, null, used, false, null, null, null, List.of(ledgerKey), List.of(leaseId), nowMs, null);
+        return new LedgerRequest(Kind.RETURN, holder, null, used, false, null, null, null, List.of(ledgerKey), List.of(leaseId), nowMs, null, null);
     }
 
     static LedgerRequest use(int holder, String requestId, String tenant, String provider, List<String> ledgers, List<String> leaseIds,
                              long micros, long admittedAtMs, List<String> otherProviders) {
         return new LedgerRequest(Kind.USE, holder, null, micros, false, requestId, tenant, provider, ledgers, leaseIds, admittedAtMs,
-                otherProviders);
+                otherProviders, null);
+    }
+
+    static LedgerRequest uses(int holder, String provider, List<String> ledgers, List<String> leaseIds, List<UseReport> uses, long nowMs) {
+        return new LedgerRequest(Kind.USES, holder, null, 0, false, null, null, provider, ledgers, leaseIds, nowMs, null, uses);
+    }
+
+    /** The uses this report carries: its batch, or itself for a single USE. */
+    List<UseReport> reports() {
+        return kind == Kind.USE ? List.of(new UseReport(requestId, tenant, micros, atMs, otherProviders)) : uses;
     }
 }
