@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -63,6 +64,11 @@ public final class LeaseHolder {
     private final Duration reportWindow;
     /** Uses not reported yet, per owner, in the order they were admitted. */
     private final Map<Owner, List<LedgerRequest>> unreported = new LinkedHashMap<>();
+    /**
+     * Set only while uses wait: a punctuation marks its task as needing a commit, so a timer left
+     * running would have Kafka Streams commit every idle task each window.
+     */
+    private Cancellable reportTimer;
     private ProcessorContext<String, Step<BudgetFlow>> context;
     private KeyValueStore<String, HeldLease> leases;
     private KeyValueStore<String, LlmAssignment> parked;
@@ -82,9 +88,6 @@ public final class LeaseHolder {
         this.leases = context.getStateStore(LEASES);
         this.parked = context.getStateStore(PARKED);
         this.holder = context.taskId().partition();
-        if (!reportWindow.isZero()) {
-            context.schedule(reportWindow, PunctuationType.WALL_CLOCK_TIME, t -> reportUses());
-        }
     }
 
     /** Sends the uses admitted since the last report: one record per owner and run of uses of the same leases. */
@@ -107,6 +110,10 @@ public final class LeaseHolder {
             }
         });
         unreported.clear();
+        if (reportTimer != null) {
+            reportTimer.cancel();
+            reportTimer = null;
+        }
     }
 
     /** A newly assigned request: admitted now, or parked until its leases arrive. */
@@ -268,6 +275,9 @@ public final class LeaseHolder {
                 send(stage, ownerKey, use);
             } else {
                 unreported.computeIfAbsent(new Owner(stage, ownerKey), o -> new ArrayList<>()).add(use);
+                if (reportTimer == null) {
+                    reportTimer = context.schedule(reportWindow, PunctuationType.WALL_CLOCK_TIME, t -> reportUses());
+                }
             }
         });
         context.forward(new Record<>(request.getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
