@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -12,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this worker owns and how far each got. A partition assigned to it starts from its
@@ -21,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * own it already, so nothing of it may be committed). Called on the loop's thread only.
  */
 final class OwnedPartitions implements ConsumerRebalanceListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnedPartitions.class);
+
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
     private final JournalRecovery recovery;
     private final Supplier<KafkaConsumer<String, byte[]>> consumer;
@@ -74,6 +79,7 @@ final class OwnedPartitions implements ConsumerRebalanceListener, AutoCloseable 
             return;
         }
         // the committed position and the bitmap of records the previous owner finished beyond it
+        long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.get().committed(new HashSet<>(partitions));
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata at = committed.get(tp);
@@ -81,6 +87,9 @@ final class OwnedPartitions implements ConsumerRebalanceListener, AutoCloseable 
             recovery.recover(tp, at == null ? -1 : at.offset(), p);
             progress.put(tp, p);
         }
+        // the partitions' records wait for this: a slow journal read shows here
+        LOG.info("restored {} assigned partition(s) in {} ms", partitions.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @Override
