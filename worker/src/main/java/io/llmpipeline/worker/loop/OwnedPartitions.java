@@ -1,5 +1,6 @@
 package io.llmpipeline.worker.loop;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,12 +82,13 @@ final class OwnedPartitions implements ConsumerRebalanceListener, AutoCloseable 
         // the committed position and the bitmap of records the previous owner finished beyond it
         long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.get().committed(new HashSet<>(partitions));
+        List<JournalRecovery.Assigned> assigned = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata at = committed.get(tp);
-            PartitionProgress p = PartitionProgress.restore(at);
-            recovery.recover(tp, at == null ? -1 : at.offset(), p);
-            progress.put(tp, p);
+            assigned.add(new JournalRecovery.Assigned(tp, at == null ? -1 : at.offset(), PartitionProgress.restore(at)));
         }
+        recovery.recover(assigned);
+        assigned.forEach(a -> progress.put(a.source(), a.progress()));
         // the partitions' records wait for this: a slow journal read shows here
         LOG.info("restored {} assigned partition(s) in {} ms", partitions.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
