@@ -77,6 +77,8 @@ final class JournalRecovery implements AutoCloseable {
             return;
         }
         c.assign(reading.keySet());
+        // a partition this consumer read to its end at an earlier assignment is still paused: assign keeps that
+        c.resume(reading.keySet());
         reading.forEach((journal, read) -> {
             Long mark = read.progress().restoredJournalMark();
             if (mark == null) {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.llmpipeline.schemas.AttemptJournalEntry;
 import io.llmpipeline.schemas.Codecs;
@@ -92,6 +93,25 @@ class JournalRecoveryTest {
         p0.taken(3);
         p0.finished(3);
         assertThat(PartitionProgress.journalMarkOf(p0.toCommit().metadata())).isEqualTo(40L);
+    }
+
+    @Test
+    @Timeout(20) // a partition left paused is never read: the read would go on to its 60 s limit
+    void shouldReadAPartitionAgainAtALaterAssignmentThoughItsFirstReadEnded() {
+        PartitionProgress first = PartitionProgress.restore(null);
+        consumer.updateBeginningOffsets(Map.of(JOURNAL_0, 0L));
+        consumer.updateEndOffsets(Map.of(JOURNAL_0, 1L));
+        consumer.schedulePollTask(() -> add(JOURNAL_0, 0, start(0, 1)));
+        recovery.recover(List.of(new JournalRecovery.Assigned(SOURCE_0, -1, first)));
+        assertThat(first.takeEarlier(0)).containsExactly(start(0, 1));
+
+        // the partition comes back (e.g. after the clients started again): the same reader reads it again
+        PartitionProgress again = PartitionProgress.restore(new OffsetAndMetadata(0, "journal-v1:0;"));
+        consumer.updateEndOffsets(Map.of(JOURNAL_0, 2L));
+        consumer.schedulePollTask(() -> add(JOURNAL_0, 1, start(0, 2)));
+        recovery.recover(List.of(new JournalRecovery.Assigned(SOURCE_0, 0, again)));
+
+        assertThat(again.takeEarlier(0)).containsExactly(start(0, 1), start(0, 2));
     }
 
     private void add(TopicPartition journal, long offset, AttemptJournalEntry entry) {
