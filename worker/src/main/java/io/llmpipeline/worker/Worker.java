@@ -189,6 +189,15 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Waits until the worker's Kafka loop has ended: after {@link #close()}, or on its own when it
+     * cannot go on (another process took its identity, its clients could not start again, an error
+     * on its thread); the loop logs why.
+     */
+    public void awaitStopped() throws InterruptedException {
+        thread.join();
+    }
+
+    /**
      * Stops taking assignments, lets in-flight requests finish for {@code worker.shutdownGraceMs},
      * commits what finished and abandons the rest uncommitted (another worker will redo it).
      */

@@ -2,21 +2,14 @@ package io.llmpipeline.worker.loop;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -26,15 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.llmpipeline.catalog.Catalog;
-import io.llmpipeline.catalog.ModelKey;
 import io.llmpipeline.catalog.TopicsConfig;
 import io.llmpipeline.catalog.WorkerConfig;
 import io.llmpipeline.schemas.Codecs;
-import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.AttemptJournalEntry;
 import io.llmpipeline.schemas.LlmAssignment;
-import io.llmpipeline.schemas.LlmRequest;
-import io.llmpipeline.schemas.ProviderHealth;
 import io.llmpipeline.worker.health.HealthReporter;
 import io.llmpipeline.worker.batch.CancelledBatches;
 import io.llmpipeline.worker.loop.InFlightRuns.Finished;
@@ -42,7 +31,6 @@ import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.run.Readmission;
 import io.llmpipeline.worker.run.RunContext;
 import io.llmpipeline.worker.run.RunReport;
-import io.llmpipeline.catalog.PriorityBands;
 
 /**
  * The worker's one Kafka thread: poll, start runs, drain what finished, commit. It takes
@@ -58,8 +46,6 @@ public final class AssignmentLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
 
     private final TopicsConfig topics;
-    private final PriorityBands bands;
-    private final RunContext ctx;
     private final WorkerConfig config;
     private final WorkerMetrics metrics;
     private final HealthReporter health;
@@ -69,15 +55,14 @@ public final class AssignmentLoop implements Runnable {
     /** The current clients' (replaced by a restart); used from the loop's thread only. */
     private KafkaConsumer<String, byte[]> consumer;
     private Outbox outbox;
-    private final DeadLetters deadLetters;
+    private final OutputRecords output;
     private final FlowControl flow;
-    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final OwnedPartitions owned;
     private final BandedBacklog<Pending> backlog;
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final InFlightRuns runs;
     private final CancelledBatches cancelledBatches;
     private final JournalWriter journal;
-    private final JournalRecovery recovery;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean fatal;
@@ -91,23 +76,25 @@ public final class AssignmentLoop implements Runnable {
     public AssignmentLoop(Catalog catalog, String bootstrapServers, String workerId, RunContext ctx,
                           HealthReporter health) {
         this.topics = catalog.topics();
-        this.bands = catalog.bands();
-        this.ctx = ctx;
         this.config = catalog.config().worker();
         this.metrics = ctx.metrics();
         this.health = health;
         this.clock = ctx.clock();
         this.backlog = new BandedBacklog<>(clock, config.priorityAgingMs());
         this.flow = new FlowControl(catalog.bands(), config.maxInFlight());
-        this.deadLetters = new DeadLetters(topics.dlq(), clock);
+        this.output = new OutputRecords(topics, catalog.bands(), ctx, clock, () -> outbox);
         this.cancelledBatches = CancelledBatches.watch(bootstrapServers, topics.batches());
         this.journal = new JournalWriter(topics.attemptJournal(), bootstrapServers, workerId);
-        this.recovery = new JournalRecovery(topics.attemptJournal(), bootstrapServers, workerId);
         this.runs = new InFlightRuns(ctx, cancelledBatches, journal, finished);
         this.workerId = workerId;
+        this.owned = new OwnedPartitions(new JournalRecovery(topics.attemptJournal(), bootstrapServers, workerId),
+                () -> consumer, () -> {
+                    drainFinished();
+                    commit();
+                }, this::release);
         this.clients = new ClientRestarts(() -> {
             KafkaClients opened = KafkaClients.open(config, bootstrapServers, workerId);
-            opened.consumer().subscribe(List.of(topics.assigned()), new Rebalance());
+            opened.consumer().subscribe(List.of(topics.assigned()), owned);
             return opened;
         }, metrics, workerId);
         this.consumer = clients.current().consumer();
@@ -206,7 +193,7 @@ public final class AssignmentLoop implements Runnable {
     private void take(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            PartitionProgress p = progress.computeIfAbsent(tp, k -> PartitionProgress.restore(null));
+            PartitionProgress p = owned.of(tp);
             p.taken(record.offset());
             if (p.doneBefore(record.offset())) {
                 // finished and written by the previous owner of the partition, after its last committed offset
@@ -217,41 +204,18 @@ public final class AssignmentLoop implements Runnable {
             try {
                 assignment = Codecs.ASSIGNMENT.decode(record.value());
             } catch (SerializationException e) {
-                deadLetter(record, tp, e.getMessage(), e);
+                output.deadLetter(record, tp, e.getMessage(), e);
                 p.finished(record.offset());
                 continue;
             }
             List<AttemptJournalEntry> earlier = p.takeEarlier(record.offset());
             if (config.readmitInterrupted() && Readmission.needed(assignment, earlier)) {
-                readmit(tp, record.offset(), assignment, earlier);
+                output.readmit(tp, record.offset(), assignment, earlier);
                 p.finished(record.offset());
                 continue;
             }
             backlog.add(flow.bandOf(tp), new Pending(tp, record.offset(), assignment, p, earlier));
         }
-    }
-
-    /**
-     * Records the earlier owners' calls and sends the request back to the router for a reservation
-     * of its own, in the same transaction as the offset that marks its assignment done.
-     */
-    private void readmit(TopicPartition tp, long offset, LlmAssignment assignment, List<AttemptJournalEntry> earlier) {
-        String requestId = assignment.getRequest().getRequestId();
-        for (InvocationEvent event : Readmission.events(assignment, earlier, ctx)) {
-            outbox.add(tp, offset, new ProducerRecord<>(topics.invocations(), requestId, Codecs.INVOCATION.encode(event)));
-        }
-        LlmRequest again = Readmission.request(assignment, earlier);
-        outbox.add(tp, offset, new ProducerRecord<>(topics.requests(), bands.partitionFor(again.getPriority(), requestId),
-                requestId, Codecs.REQUEST.encode(again)));
-        metrics.readmitted();
-        LOG.info("{}: {} call(s) of an earlier owner may have been billed; recorded, and the request goes back to the router",
-                requestId, earlier.size());
-    }
-
-    private void deadLetter(ConsumerRecord<String, byte[]> record, TopicPartition tp, String reason, Throwable error) {
-        outbox.add(tp, record.offset(), deadLetters.of(record, reason, error));
-        metrics.deadLettered();
-        LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
     }
 
     private void startRuns() {
@@ -277,19 +241,12 @@ public final class AssignmentLoop implements Runnable {
                 LOG.error("run of {} failed unexpectedly", p.requestId(), f.error());
                 ConsumerRecord<String, byte[]> source = new ConsumerRecord<>(p.tp().topic(), p.tp().partition(), p.offset(),
                         p.requestId(), Codecs.ASSIGNMENT.encode(p.assignment()));
-                deadLetter(source, p.tp(), "worker failed on this assignment: " + f.error(), null);
+                output.deadLetter(source, p.tp(), "worker failed on this assignment: " + f.error(), null);
                 p.progress().finished(p.offset());
                 continue;
             }
             RunReport report = f.report();
-            for (InvocationEvent event : report.events()) {
-                outbox.add(p.tp(), p.offset(), new ProducerRecord<>(topics.invocations(), p.requestId(),
-                        Codecs.INVOCATION.encode(event)));
-            }
-            if (report.result() != null) {
-                outbox.add(p.tp(), p.offset(), new ProducerRecord<>(topics.results(), p.requestId(),
-                        Codecs.RESULT.encode(report.result())));
-            }
+            output.ran(p, report);
             metrics.requestEnded(report.result() == null || report.result().getError() == null, report.result() == null);
             p.progress().finished(p.offset());
         }
@@ -300,12 +257,9 @@ public final class AssignmentLoop implements Runnable {
             return; // nothing more goes through a producer that cannot commit
         }
         lastCommitMs = clock.millis();
-        journal.drainAcks(progress);
-        for (ProviderHealth h : health.drain()) {
-            outbox.add(new ProducerRecord<>(topics.providerHealth(), ModelKey.of(h.getProvider(), h.getModel()),
-                    Codecs.HEALTH.encode(h)));
-        }
-        switch (outbox.commit(progress, consumer)) {
+        journal.drainAcks(owned.progress());
+        health.drain().forEach(output::health);
+        switch (outbox.commit(owned.progress(), consumer)) {
             case DONE -> clients.committed();
             case RESTART -> clientsBroken = true;
             case FATAL -> fatal = true;
@@ -323,7 +277,7 @@ public final class AssignmentLoop implements Runnable {
      * after a crash), the consumer leaves the group, and after a backoff new clients join it.
      */
     private void restartClients() {
-        forget(List.copyOf(progress.keySet()));
+        owned.forgetAll();
         abandonAll();
         if (clients.restart(() -> stopping)) {
             consumer = clients.current().consumer();
@@ -334,17 +288,12 @@ public final class AssignmentLoop implements Runnable {
         }
     }
 
-    private void forget(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            PartitionProgress p = progress.remove(tp);
-            if (p != null) {
-                p.revoke();
-            }
-            runs.cancel(tp);
-            backlog.removeIf(pending -> pending.tp().equals(tp));
-            outbox.forget(tp);
-            flow.forget(tp);
-        }
+    /** The partition is no longer this worker's: its runs, backlog and uncommitted output go. */
+    private void release(TopicPartition tp) {
+        runs.cancel(tp);
+        backlog.removeIf(pending -> pending.tp().equals(tp));
+        outbox.forget(tp);
+        flow.forget(tp);
     }
 
     private void abandonAll() {
@@ -357,42 +306,10 @@ public final class AssignmentLoop implements Runnable {
         cancelledBatches.close();
         try {
             journal.close();
-            recovery.close();
+            owned.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the attempt journal: {}", e.toString());
         }
         clients.current().close();
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            drainFinished();
-            commit();
-            forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            // the committed position and the bitmap of records the previous owner finished beyond it
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-            for (TopicPartition tp : partitions) {
-                OffsetAndMetadata at = committed.get(tp);
-                PartitionProgress p = PartitionProgress.restore(at);
-                recovery.recover(tp, at == null ? -1 : at.offset(), p);
-                progress.put(tp, p);
-            }
-        }
     }
 }
