@@ -37,11 +37,7 @@ class BudgetUseReportTest {
 
     @Test
     void shouldReportTheUsesOfOneWindowInOneRecordAndHoldThemInTheLeaseUntilThen() {
-        router = new RouterDriver(TestCatalogs.demoModelsWith(BudgetTest.ONE_MODEL + """
-                budgets:
-                  limits:
-                    - {scope: tenant, key: acme, window: daily, limitUsd: 1}
-                """), WINDOW);
+        router = startWithATenantLimit();
         TestOutputTopic<String, LedgerRequest> toOwner = router.driver.createOutputTopic(
                 "router-test-budget-tenant-ledger-repartition", new StringDeserializer(), JsonSerde.of(LedgerRequest.class).deserializer());
         List<LlmAssignment> admitted = new ArrayList<>();
@@ -73,11 +69,7 @@ class BudgetUseReportTest {
 
     @Test
     void shouldLetAReportArrivingAfterTheFinalAttemptOnlyGiveTheLeaseBack() {
-        router = new RouterDriver(TestCatalogs.demoModelsWith(BudgetTest.ONE_MODEL + """
-                budgets:
-                  limits:
-                    - {scope: tenant, key: acme, window: daily, limitUsd: 1}
-                """), WINDOW);
+        router = startWithATenantLimit();
         router.submit(Requests.valid("r1").setTenantId("acme").setParams(Requests.params().setMaxTokens(1_000).build()).build());
         LlmAssignment first = router.assigned.readValue();
         router.invocations.pipeInput("r1", Invocations.of(first, 1, 100, true).build());
@@ -91,6 +83,14 @@ class BudgetUseReportTest {
         assertThat(afterReport.heldMicros()).as("its worst case left the lease")
                 .isEqualTo(beforeReport.heldMicros() - first.getEstimatedCostMicros());
         assertThat(reservations()).as("the finished marker is gone with the report").isEmpty();
+    }
+
+    private static RouterDriver startWithATenantLimit() {
+        return new RouterDriver(TestCatalogs.demoModelsWith(BudgetTest.ONE_MODEL + """
+                budgets:
+                  limits:
+                    - {scope: tenant, key: acme, window: daily, limitUsd: 1}
+                """), WINDOW);
     }
 
     private Ledger ledger() {
