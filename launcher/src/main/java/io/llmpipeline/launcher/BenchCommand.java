@@ -186,6 +186,10 @@ final class BenchCommand implements Callable<Integer> {
             if (!outcome.failures().isEmpty()) {
                 System.out.println("failed requests by error kind: " + new java.util.TreeMap<>(outcome.failures()));
             }
+            if (!Double.isNaN(outcome.steadyThroughput())) {
+                System.out.printf(Locale.ROOT, "steady: %.0f req/s from the first round's last result to the last send "
+                        + "(%d outstanding throughout; the start, all sent at once, left out)%n", outcome.steadyThroughput(), concurrency);
+            }
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
             System.out.printf(Locale.ROOT, "CPU of every pipeline process over the measured run: %.1f s = %.2f ms per request%n",
                     cpuMs / 1000.0, (double) cpuMs / measured);
@@ -196,6 +200,9 @@ final class BenchCommand implements Callable<Integer> {
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
             last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d workers=%d cpu_ms_per_request=%.2f",
                     workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb(), Math.max(1, workers), (double) cpuMs / measured));
+            if (!Double.isNaN(outcome.steadyThroughput())) {
+                last.append(String.format(Locale.ROOT, " steady_rps=%.1f", outcome.steadyThroughput()));
+            }
             if (scenario == BenchScenario.PRIMARY_DOWN) {
                 long openedAt = workerFigures.breakerOpenAfterCalls(primary);
                 long afterFault = openedAt < 0 ? -1 : openedAt - primaryCallsBeforeFault;

@@ -53,7 +53,7 @@ final class HttpLoad {
         outstanding.acquire(concurrency);
         http.close();
         // the HTTP bench compares throughput and latency; gaps between answers are the router-kill scenario's measure
-        return new LoadGenerator.Outcome(requests, failed.get(), 0, (System.nanoTime() - start) / 1e9, latency, Map.copyOf(failures), Double.NaN);
+        return new LoadGenerator.Outcome(requests, failed.get(), 0, (System.nanoTime() - start) / 1e9, latency, Map.copyOf(failures), Double.NaN, Double.NaN);
     }
 
     /** The same spread over the bands as the Kafka bench. */

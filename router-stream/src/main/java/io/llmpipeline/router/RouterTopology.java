@@ -224,7 +224,7 @@ public final class RouterTopology {
                 .process(() -> new CoalescingLookup(policy, clock), Named.as("cache-lookup"), stores));
 
         KStream<String, LlmRequest> promoted = outlets.drain("cache-fill", results
-                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates")) // see OwnResults.readBack
+                .filter((k, r) -> r.getCacheKey() != null && !r.getCacheHit(), Named.as("cache-fill-candidates")) // see ResultReadBack.wanted
                 .selectKey((k, r) -> r.getCacheKey(), Named.as("cache-fill-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.RESULT).withName("cache-fill")
                         .withNumberOfPartitions(internalPartitions))

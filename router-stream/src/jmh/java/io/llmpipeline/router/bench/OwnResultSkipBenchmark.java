@@ -16,10 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.llmpipeline.router.internals.intake.OwnResults;
 import io.llmpipeline.schemas.Codecs;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.Priority;
+import io.llmpipeline.schemas.ResultReadBack;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.schemas.Usage;
 
@@ -45,17 +45,17 @@ public class OwnResultSkipBenchmark {
                 .setFinishReason("stop").setProvider("sim-openai").setModel("gpt-4o-mini").setUsage(new Usage(0, 0, 0, 0))
                 .setCacheHit(true).setSavedCostMicros(100).setSavedTokens(60).setMetadata(Map.of("caller", "bench"))
                 .setLatencyMs(12).setCompletedAtMs(1_700_000_000_000L).build());
-        marked = new RecordHeaders().add(OwnResults.IGNORE_HEADER, new byte[] {'1'});
+        marked = new RecordHeaders().add(ResultReadBack.IGNORE_HEADER, new byte[] {'1'});
     }
 
     @Benchmark
     public boolean decodeAndFilter() {
         LlmResult r = Codecs.RESULT.decode(hit);
-        return OwnResults.readBack(r);
+        return ResultReadBack.wanted(r);
     }
 
     @Benchmark
     public boolean headerCheck() {
-        return OwnResults.ignored(marked);
+        return ResultReadBack.ignored(marked);
     }
 }

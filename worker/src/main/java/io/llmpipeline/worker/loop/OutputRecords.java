@@ -19,6 +19,7 @@ import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.ProviderHealth;
+import io.llmpipeline.schemas.ResultReadBack;
 import io.llmpipeline.worker.metrics.WorkerMetrics;
 import io.llmpipeline.worker.run.Readmission;
 import io.llmpipeline.worker.run.RunContext;
@@ -55,8 +56,11 @@ final class OutputRecords {
                     Codecs.INVOCATION.encode(event)));
         }
         if (report.result() != null) {
-            outbox.get().add(p.tp(), p.offset(), new ProducerRecord<>(topics.results(), p.requestId(),
-                    Codecs.RESULT.encode(report.result())));
+            ProducerRecord<String, byte[]> result = new ProducerRecord<>(topics.results(), p.requestId(),
+                    Codecs.RESULT.encode(report.result()));
+            // the router reads the results topic back for its cache and idempotency fills; the rest it skips undecoded
+            ResultReadBack.markUnwanted(report.result(), result.headers());
+            outbox.get().add(p.tp(), p.offset(), result);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.DlqEnvelope;
@@ -16,6 +17,7 @@ import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.InvocationOutcome;
 import io.llmpipeline.schemas.LlmResult;
 import io.llmpipeline.schemas.ModelRef;
+import io.llmpipeline.schemas.ResultReadBack;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.sim.FaultScript;
 import io.llmpipeline.worker.Worker;
@@ -30,11 +32,18 @@ class WorkerSkeletonIT extends WithSimulator {
              Worker worker = Worker.start(h.catalog(), h.bootstrap(), "w1")) {
             int n = 200;
             for (int i = 0; i < n; i++) {
-                h.send(Assignments.of("req-" + i, "question " + i, new ModelRef("openai", "gpt-a")).build());
+                var assignment = Assignments.of("req-" + i, "question " + i, new ModelRef("openai", "gpt-a"));
+                // even requests are not cached: nothing in the router waits for their results
+                h.send((i % 2 == 0 ? assignment.setCacheKey(null) : assignment).build());
             }
             h.flush();
 
             List<LlmResult> results = h.results(n, Duration.ofSeconds(30));
+            Map<String, Boolean> skippable = h.read(h.catalog().topics().results(), n, Duration.ofSeconds(5)).stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, r -> ResultReadBack.ignored(r.headers())));
+            assertThat(skippable).as("the router skips undecoded only the results no cache fill waits for")
+                    .containsEntry("req-7", false).containsEntry("req-8", true)
+                    .containsEntry("req-9", false).containsEntry("req-10", true);
             List<InvocationEvent> events = h.invocations(n, Duration.ofSeconds(10));
 
             assertThat(results).hasSize(n);

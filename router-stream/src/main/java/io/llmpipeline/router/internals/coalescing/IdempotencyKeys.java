@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import io.llmpipeline.schemas.ResultReadBack;
+
 /**
  * How the requests of one (tenant, idempotency key) find each other: by their group, which
  * partitions them and keys their stores, and by the key their leader's result carries back in its
@@ -13,7 +15,7 @@ import java.util.HexFormat;
  */
 public final class IdempotencyKeys {
     /** Request (and so result) metadata carrying a leader's idempotency key back to the router. */
-    public static final String KEY_METADATA = "router.idempotency_key";
+    public static final String KEY_METADATA = ResultReadBack.IDEMPOTENCY_KEY_METADATA;
 
     private IdempotencyKeys() {
     }

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import io.llmpipeline.router.internals.Step;
 import io.llmpipeline.schemas.AvroCodec;
 import io.llmpipeline.schemas.DlqEnvelope;
+import io.llmpipeline.schemas.ResultReadBack;
 
 /**
  * Decodes raw bytes from a topic the router reads. What cannot be decoded goes to the dead-letter
@@ -27,7 +28,7 @@ public final class RecordDecoder<T extends org.apache.avro.specific.SpecificReco
         this(codec, clock, false);
     }
 
-    /** @param skipIgnored drop records marked {@link OwnResults#IGNORE_HEADER} without decoding them */
+    /** @param skipIgnored drop records marked {@link ResultReadBack#IGNORE_HEADER} without decoding them */
     public RecordDecoder(AvroCodec<T> codec, Clock clock, boolean skipIgnored) {
         this.codec = codec;
         this.clock = clock;
@@ -36,7 +37,7 @@ public final class RecordDecoder<T extends org.apache.avro.specific.SpecificReco
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        if (skipIgnored && OwnResults.ignored(record.headers())) {
+        if (skipIgnored && ResultReadBack.ignored(record.headers())) {
             return;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);

@@ -13,13 +13,13 @@ import io.llmpipeline.router.RouterDriver;
 import io.llmpipeline.router.Requests;
 import io.llmpipeline.router.TestCatalogs;
 import io.llmpipeline.router.WorkerDouble;
-import io.llmpipeline.router.internals.intake.OwnResults;
 import io.llmpipeline.schemas.CachePolicy;
 import io.llmpipeline.schemas.ErrorInfo;
 import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.LlmResult;
+import io.llmpipeline.schemas.ResultReadBack;
 import io.llmpipeline.schemas.ResultStatus;
 import io.llmpipeline.schemas.Usage;
 
@@ -101,12 +101,12 @@ class CacheTest {
 
         var hit = router.results.readRecord();
         assertThat(hit.value().getCacheHit()).isTrue();
-        assertThat(hit.headers().lastHeader(OwnResults.IGNORE_HEADER)).as("the router has no use for its own hit").isNotNull();
+        assertThat(hit.headers().lastHeader(ResultReadBack.IGNORE_HEADER)).as("the router has no use for its own hit").isNotNull();
 
         var raw = router.rawResults;
         byte[] garbage = "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         raw.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("x1", garbage,
-                new org.apache.kafka.common.header.internals.RecordHeaders().add(OwnResults.IGNORE_HEADER, new byte[] {'1'})));
+                new org.apache.kafka.common.header.internals.RecordHeaders().add(ResultReadBack.IGNORE_HEADER, new byte[] {'1'})));
         assertThat(router.dlq.isEmpty()).as("a marked result is never decoded").isTrue();
         raw.pipeInput("x2", garbage);
         assertThat(router.dlq.readValue().getReason()).contains("LlmResult");
@@ -124,7 +124,7 @@ class CacheTest {
 
         var refused = router.results.readRecord();
         assertThat(refused.value().getError().getKind()).isEqualTo(ErrorKind.BUDGET_EXCEEDED);
-        assertThat(refused.headers().lastHeader(OwnResults.IGNORE_HEADER)).isNull();
+        assertThat(refused.headers().lastHeader(ResultReadBack.IGNORE_HEADER)).isNull();
     }
 
     @Test
