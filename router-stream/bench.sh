@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 what=${1:-throughput}; shift || true
 profile=""; [ "$what" = jmh ] && profile="-Pbenchmarks"
-./mvnw -B -q $profile -pl router-stream -am test-compile
-./mvnw -B -q $profile -pl router-stream dependency:build-classpath -Dmdep.outputFile="$PWD/router-stream/target/router-bench.cp" -Dmdep.includeScope=test >/dev/null
+# one reactor run: sibling modules resolve to their target/classes, never to ~/.m2 (nothing here installs
+# them); router-stream comes last, so its classpath is the one left in the file
+./mvnw -B -q $profile -pl router-stream -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/router-stream/target/router-bench.cp" -Dmdep.includeScope=test >/dev/null
 own=""
 for m in schemas catalog embedded-kafka testkit producer-api; do own="$own:$m/target/classes"; done
 deps=$(tr ':' '\n' < router-stream/target/router-bench.cp | grep -v '/io/llmpipeline/' | paste -sd: -)

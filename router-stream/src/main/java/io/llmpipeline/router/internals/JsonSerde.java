@@ -10,6 +10,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,9 +24,15 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             .build();
 
     private final Class<T> type;
+    // resolved once: ObjectMapper.readValue/writeValueAsBytes look the type's (de)serializer up on every call,
+    // and a budgeted request reads and writes these values a dozen times in the router
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     private JsonSerde(Class<T> type) {
         this.type = type;
+        this.reader = JSON.readerFor(type);
+        this.writer = JSON.writerFor(type);
     }
 
     public static <T> JsonSerde<T> of(Class<T> type) {
@@ -37,7 +45,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return JSON.writeValueAsBytes(data);
+            return writer.writeValueAsBytes(data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + type.getSimpleName(), e);
         }
@@ -49,7 +57,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return JSON.readValue(data, type);
+            return reader.readValue(data);
         } catch (IOException e) {
             throw new SerializationException("not a " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
