@@ -9,7 +9,7 @@ package io.llmpipeline.catalog;
  *                           are shared among them, so while one thread commits (it cannot process then) the other goes on;
  *                           on 2 cores two threads did as well or better than one in every pair measured: c=1,000 3,312 /
  *                           3,578 against 2,830 / 3,535 req/s, c=64 p50 75.9 against 76.3 ms, 2 s provider latency with
- *                           6,000 in flight +3.5 % (docs/BENCHMARKS.md, "Issue 10, sixth session")
+ *                           6,000 in flight +2.7 % and +3.5 % in two series (docs/BENCHMARKS.md, "Issue 10, sixth session")
  * @param commitIntervalMs   commit interval; with exactly-once also the transaction length, and so the time a record
  *                           waits before the next stage (or the worker) may read it; default 20. The stream thread
  *                           cannot process while it commits, so at 10 it spent most of its time committing and capped

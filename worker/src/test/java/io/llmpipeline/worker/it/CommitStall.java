@@ -8,8 +8,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * A producer interceptor that holds the producer's network thread once per process, for {@value #STALL_MS_CONFIG}
- * ms, at the acknowledgement of the {@value #AFTER_ACKS_CONFIG}-th record: the transaction that record
+ * A producer interceptor that holds the producer's network thread once per process, for as many ms as the
+ * setting {@value #STALL_MS_CONFIG} says, at the acknowledgement of the record counted by
+ * {@value #AFTER_ACKS_CONFIG}: the transaction that record
  * belongs to is then open at the coordinator while its commit cannot go out, as when a long GC
  * pause, a frozen VM or a cut network stops a worker inside a commit. Put into a worker process with
  * {@code -Dllm.worker.producer.interceptor.classes=}; its settings come the same way.
