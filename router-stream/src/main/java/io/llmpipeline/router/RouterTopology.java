@@ -32,6 +32,7 @@ import io.llmpipeline.router.internals.assignment.ModelAssignment;
 import io.llmpipeline.router.internals.assignment.ModelStats;
 import io.llmpipeline.router.internals.assignment.ModelStatsAggregation;
 import io.llmpipeline.router.internals.assignment.ShadowSampling;
+import io.llmpipeline.router.internals.budget.AdmissionInput;
 import io.llmpipeline.router.internals.budget.BudgetAdmission;
 import io.llmpipeline.router.internals.budget.BudgetAlerts;
 import io.llmpipeline.router.internals.budget.BudgetFlow;
@@ -44,7 +45,6 @@ import io.llmpipeline.router.internals.budget.HeldLease;
 import io.llmpipeline.router.internals.budget.HolderNotice;
 import io.llmpipeline.router.internals.budget.LeaseHolder;
 import io.llmpipeline.router.internals.budget.LeaseLedger;
-import io.llmpipeline.router.internals.budget.LeaseNotices;
 import io.llmpipeline.router.internals.budget.Ledger;
 import io.llmpipeline.router.internals.budget.LedgerRequest;
 import io.llmpipeline.router.internals.budget.Reservation;
@@ -278,13 +278,14 @@ public final class RouterTopology {
                 Serdes.String(), JsonSerde.of(HeldLease.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.PARKED),
                 Serdes.String(), Codecs.ASSIGNMENT));
+        KStream<String, AdmissionInput> notices = builder.stream(grants, Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(HolderNotice.class)))
+                        .withName("budget-lease-notices-source"))
+                .filter((k, n) -> n != null, Named.as("budget-lease-notices-decoded"))
+                .mapValues(AdmissionInput.Notice::new, Named.as("budget-lease-notices"));
         KStream<String, Step<BudgetFlow>> admission = assigned
-                .process(() -> new BudgetAdmission(config, clock, useReportWindow), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED)
-                .merge(builder.stream(grants, Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(HolderNotice.class)))
-                                .withName("budget-lease-notices-source"))
-                        .filter((k, n) -> n != null, Named.as("budget-lease-notices-decoded"))
-                        .process(() -> new LeaseNotices(config, clock, useReportWindow), Named.as("budget-lease-notices"), LeaseHolder.LEASES, LeaseHolder.PARKED),
-                        Named.as("budget-admission-merge"));
+                .<AdmissionInput>mapValues(AdmissionInput.Assigned::new, Named.as("budget-assigned"))
+                .merge(notices, Named.as("budget-admission-merge"))
+                .process(() -> new BudgetAdmission(config, clock, useReportWindow), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED);
         KStream<String, BudgetFlow> flows = outlets.drain("budget-admission", admission);
         KStream<String, InvocationEvent> providerReleases = null;
         for (BudgetStage stage : BudgetStage.values()) {
@@ -344,8 +345,10 @@ public final class RouterTopology {
     private void budgetStores(BudgetStage stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
                 Serdes.String(), JsonSerde.of(Ledger.class)).withCachingEnabled());
+        // no record cache: a reservation is written once and deleted seconds later, never twice within a commit, so
+        // the cache only added its bookkeeping to every write
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
-                Serdes.String(), JsonSerde.of(Reservation.class)).withCachingEnabled());
+                Serdes.String(), JsonSerde.of(Reservation.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.leaseStore()),
                 Serdes.String(), JsonSerde.of(GrantedLease.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.askStore()),

@@ -10,13 +10,14 @@ import org.apache.kafka.streams.processor.api.Record;
 
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.router.internals.Step;
-import io.llmpipeline.schemas.LlmAssignment;
 
 /**
  * Admits an assigned request against the budget leases this task holds (see {@link LeaseHolder}),
- * in the task that assigned it: no repartition on the request's path.
+ * in the task that assigned it: no repartition on the request's path. The owners' grants, refusals
+ * and recalls come in here too, so one {@link LeaseHolder} per task keeps the leases and batches
+ * the task's use reports.
  */
-public final class BudgetAdmission extends ContextualProcessor<String, LlmAssignment, String, Step<BudgetFlow>> {
+public final class BudgetAdmission extends ContextualProcessor<String, AdmissionInput, String, Step<BudgetFlow>> {
     private final LeaseHolder holder;
 
     /** @param useReportWindow how long admitted uses wait to be reported to their owners together (see {@link LeaseHolder}) */
@@ -32,7 +33,10 @@ public final class BudgetAdmission extends ContextualProcessor<String, LlmAssign
     }
 
     @Override
-    public void process(Record<String, LlmAssignment> record) {
-        holder.offer(record.value());
+    public void process(Record<String, AdmissionInput> record) {
+        switch (record.value()) {
+            case AdmissionInput.Assigned a -> holder.offer(a.assignment());
+            case AdmissionInput.Notice n -> holder.notice(n.notice());
+        }
     }
 }

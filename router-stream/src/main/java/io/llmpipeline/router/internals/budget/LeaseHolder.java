@@ -3,6 +3,7 @@ package io.llmpipeline.router.internals.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +41,17 @@ public final class LeaseHolder {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaseHolder.class);
     public static final String LEASES = "budget-leases";
     public static final String PARKED = "budget-parked";
-    /** An unused lease goes back after this long, so idle tasks do not sit on budget others need. */
-    static final Duration IDLE = Duration.ofSeconds(2);
+    /**
+     * An unused lease goes back after this long, so idle tasks do not sit on budget others need (an owner
+     * that cannot cover an ask recalls leases anyway). Longer than the pause between two bursts of one
+     * client: at 2 s it went back between the waves of a closed-loop bench, and the next wave's requests
+     * waited in {@link #PARKED} for a new one (39 % of them in a bench run at 2 s provider latency).
+     */
+    static final Duration IDLE = Duration.ofSeconds(10);
     /** A lease is never used once this old; owners may count on it being back (or unused) after it. */
     static final Duration MAX_AGE = Duration.ofSeconds(30);
+    /** A lease in use asks for its successor this long before it gets too old, so no request waits for that. */
+    static final Duration RENEW_AHEAD = Duration.ofSeconds(10);
     /** An ask with no answer for this long is sent again (a second grant is given straight back). */
     static final Duration ASK_AGAIN = Duration.ofSeconds(30);
 
@@ -71,6 +79,13 @@ public final class LeaseHolder {
     private Cancellable reportTimer;
     private ProcessorContext<String, Step<BudgetFlow>> context;
     private KeyValueStore<String, HeldLease> leases;
+    /**
+     * The store's leases, decoded: every admission reads one per ledger, and decoding JSON each time
+     * was the largest part of admitting a request. Written through, so the store always holds what
+     * this map does; emptied on every init, because a task Kafka Streams revives after a failure
+     * keeps its processors but restores its store to the last commit.
+     */
+    private final Map<String, HeldLease> decoded = new HashMap<>();
     private KeyValueStore<String, LlmAssignment> parked;
     private int holder;
 
@@ -86,6 +101,7 @@ public final class LeaseHolder {
     void init(ProcessorContext<String, Step<BudgetFlow>> context) {
         this.context = context;
         this.leases = context.getStateStore(LEASES);
+        this.decoded.clear();
         this.parked = context.getStateStore(PARKED);
         this.holder = context.taskId().partition();
     }
@@ -127,23 +143,32 @@ public final class LeaseHolder {
 
     void notice(HolderNotice notice) {
         long now = clock.millis();
-        HeldLease held = leases.get(notice.ledgerKey());
+        HeldLease held = held(notice.ledgerKey());
         switch (notice.kind()) {
             case GRANT -> {
-                if (held == null || held.lease() != null) {
+                if (held == null || (held.lease() != null && !held.asking())) {
                     // a second answer to an ask sent twice: nobody waits for it
                     send(notice.stage(), notice.owner(), LedgerRequest.giveBack(holder,
                             notice.ledgerKey(), notice.leaseId(), 0, now));
                     return;
                 }
-                leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
+                if (held.lease() != null) {
+                    // the successor of a lease still in use: that one goes back, with what it used
+                    send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, notice.ledgerKey(), held.lease().id(), held.lease().used(), now));
+                }
+                hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
                         Lease.granted(notice.leaseId(), notice.micros(), notice.lowMicros(), clock), -1));
             }
             case REFUSE -> {
-                if (held != null) {
-                    leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), null, -1));
+                if (held != null && held.lease() != null) {
+                    // a renewal refused: the lease in use stays until it runs out, then the ordinary ask decides
+                    hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease(), -1));
+                } else {
+                    if (held != null) {
+                        hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), null, -1));
+                    }
+                    refuseParked(notice, now);
                 }
-                refuseParked(notice, now);
             }
             case RECALL -> {
                 if (held != null && held.lease() != null) {
@@ -155,27 +180,32 @@ public final class LeaseHolder {
         retryParked(now);
     }
 
-    /** Gives back idle and old leases, asks again after a lost answer, and ends parked requests past their deadline. */
+    /**
+     * Gives back idle and old leases, renews leases in use before they get too old, asks again after a lost
+     * answer, and ends parked requests past their deadline.
+     */
     void sweep() {
         long now = clock.millis();
-        List<Map.Entry<String, HeldLease>> due = new ArrayList<>();
+        List<Map.Entry<String, HeldLease>> all = new ArrayList<>();
         try (KeyValueIterator<String, HeldLease> it = leases.all()) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                HeldLease held = entry.value;
-                boolean giveBack = held.lease() != null && held.lease().due(clock, IDLE, MAX_AGE);
-                boolean askAgain = held.asking() && now - held.askedAtMs() >= ASK_AGAIN.toMillis();
-                if (giveBack || askAgain) {
-                    due.add(Map.entry(entry.key, held));
-                }
-            }
+            it.forEachRemaining(e -> all.add(Map.entry(e.key, e.value)));
         }
-        for (var entry : due) {
+        boolean answerLost = false;
+        for (var entry : all) {
+            String key = entry.getKey();
             HeldLease held = entry.getValue();
-            if (held.lease() != null) {
-                giveBack(entry.getKey(), held, now);
-            } else {
-                leases.delete(entry.getKey());
+            Lease lease = held.lease();
+            if (held.asking() && now - held.askedAtMs() >= ASK_AGAIN.toMillis()) {
+                answerLost = true;
+                if (lease != null) {
+                    giveBack(key, held, now);
+                }
+                drop(key);
+            } else if (lease != null && lease.due(clock, IDLE, MAX_AGE)) {
+                giveBack(key, held, now);
+            } else if (lease != null && !held.asking() && lease.expired(clock, MAX_AGE.minus(RENEW_AHEAD))) {
+                send(held.stage(), held.owner(), LedgerRequest.renew(holder, held.ledger(), now));
+                hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), lease, now));
             }
         }
         List<String> expired = new ArrayList<>();
@@ -190,7 +220,7 @@ public final class LeaseHolder {
             }
         }
         expired.forEach(parked::delete);
-        if (due.stream().anyMatch(e -> e.getValue().asking())) {
+        if (answerLost) {
             retryParked(now);
         }
     }
@@ -219,7 +249,7 @@ public final class LeaseHolder {
         List<Need> missing = new ArrayList<>();
         Map<String, HeldLease> covering = new LinkedHashMap<>();
         for (Need need : needs) {
-            HeldLease held = leases.get(need.ledger().ledgerKey());
+            HeldLease held = held(need.ledger().ledgerKey());
             if (held == null || held.lease() == null || held.lease().expired(clock, MAX_AGE) || !held.lease().covers(cost, low)) {
                 missing.add(need);
             } else {
@@ -236,7 +266,7 @@ public final class LeaseHolder {
 
     private void askFor(Need need, long cost, boolean low, long now) {
         String key = need.ledger().ledgerKey();
-        HeldLease held = leases.get(key);
+        HeldLease held = held(key);
         if (held != null && held.asking()) {
             return;
         }
@@ -245,7 +275,7 @@ public final class LeaseHolder {
             send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
         }
         send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low, now));
-        leases.put(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
+        hold(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
     }
 
     private void admit(LlmAssignment assignment, Map<String, HeldLease> covering, long cost, long now) {
@@ -254,7 +284,7 @@ public final class LeaseHolder {
         Map<String, List<String>> leasesByOwner = new LinkedHashMap<>();
         Map<String, BudgetStage> stageOf = new LinkedHashMap<>();
         covering.forEach((key, held) -> {
-            leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), -1));
+            hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), held.askedAtMs()));
             String owner = held.stage() + "|" + held.owner();
             stageOf.put(owner, held.stage());
             ledgersByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
@@ -283,9 +313,14 @@ public final class LeaseHolder {
         context.forward(new Record<>(request.getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
     }
 
+    /** Gives the lease back; an ask in flight (a renewal's) stays, so requests that wait for its answer still get it. */
     private void giveBack(String key, HeldLease held, long now) {
         send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
-        leases.delete(key);
+        if (held.asking()) {
+            hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), null, held.askedAtMs()));
+        } else {
+            drop(key);
+        }
     }
 
     private void refuseParked(HolderNotice notice, long now) {
@@ -336,6 +371,26 @@ public final class LeaseHolder {
 
     private void send(BudgetStage stage, String owner, LedgerRequest request) {
         context.forward(new Record<>(owner, Step.next(new BudgetFlow.ToOwner(stage, owner, request)), clock.millis()));
+    }
+
+    /** The lease held on a ledger, or null; a ledger looked up and found empty is remembered as empty too. */
+    private HeldLease held(String ledgerKey) {
+        if (decoded.containsKey(ledgerKey)) {
+            return decoded.get(ledgerKey);
+        }
+        HeldLease held = leases.get(ledgerKey);
+        decoded.put(ledgerKey, held);
+        return held;
+    }
+
+    private void hold(String ledgerKey, HeldLease held) {
+        leases.put(ledgerKey, held);
+        decoded.put(ledgerKey, held);
+    }
+
+    private void drop(String ledgerKey) {
+        leases.delete(ledgerKey);
+        decoded.put(ledgerKey, null);
     }
 
     private static boolean isLow(Priority priority) {

@@ -94,6 +94,11 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
             toHolder(HolderNotice.grant(ask.holder(), stage, owner, key, leaseId, grant, LeaseSizing.within(grant, lowCeiling, held)), now);
             return true;
         }
+        if (ask.renewal()) {
+            // its asker still holds a lease, and asks the ordinary way (recalling others if need be) once that runs out
+            toHolder(HolderNotice.refuse(ask.holder(), stage, owner, key, Math.max(0, room), ask.lowPriority(), ledger, cutoffPermille), now);
+            return true;
+        }
         boolean othersHold = false;
         List<Map.Entry<String, GrantedLease>> toRecall = new ArrayList<>();
         try (KeyValueIterator<String, GrantedLease> it = leases.prefixScan(key + "#", KEYS)) {
