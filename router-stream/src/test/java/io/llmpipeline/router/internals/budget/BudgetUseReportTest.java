@@ -24,7 +24,7 @@ import io.llmpipeline.schemas.LlmAssignment;
  * owner as one record, and until it does the owner keeps that budget held in the lease.
  */
 class BudgetUseReportTest {
-    private static final Duration WINDOW = Duration.ofMillis(20);
+    static final Duration WINDOW = Duration.ofMillis(20);
     private static final int REQUESTS = 10;
     private RouterDriver router;
 
@@ -38,8 +38,7 @@ class BudgetUseReportTest {
     @Test
     void shouldReportTheUsesOfOneWindowInOneRecordAndHoldThemInTheLeaseUntilThen() {
         router = startWithATenantLimit();
-        TestOutputTopic<String, LedgerRequest> toOwner = router.driver.createOutputTopic(
-                "router-test-budget-tenant-ledger-repartition", new StringDeserializer(), JsonSerde.of(LedgerRequest.class).deserializer());
+        TestOutputTopic<String, LedgerRequest> toOwner = toTenantOwner(router);
         List<LlmAssignment> admitted = new ArrayList<>();
         for (int i = 1; i <= REQUESTS; i++) {
             router.submit(Requests.valid("r" + i).setTenantId("acme").setParams(Requests.params().setMaxTokens(1_000).build()).build());
@@ -85,12 +84,19 @@ class BudgetUseReportTest {
         assertThat(reservations()).as("the finished marker is gone with the report").isEmpty();
     }
 
-    private static RouterDriver startWithATenantLimit() {
+    /** A router whose only limit is tenant acme's $1 a day, reporting uses every {@link #WINDOW}. */
+    static RouterDriver startWithATenantLimit() {
         return new RouterDriver(TestCatalogs.demoModelsWith(BudgetTest.ONE_MODEL + """
                 budgets:
                   limits:
                     - {scope: tenant, key: acme, window: daily, limitUsd: 1}
                 """), WINDOW);
+    }
+
+    /** What admitting tasks send the tenant ledgers' owner. */
+    static TestOutputTopic<String, LedgerRequest> toTenantOwner(RouterDriver router) {
+        return router.driver.createOutputTopic("router-test-budget-tenant-ledger-repartition", new StringDeserializer(),
+                JsonSerde.of(LedgerRequest.class).deserializer());
     }
 
     private Ledger ledger() {

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.router.Requests;
 import io.llmpipeline.router.RouterDriver;
-import io.llmpipeline.router.TestCatalogs;
-import io.llmpipeline.router.internals.JsonSerde;
 
 /**
  * A lease in use asks for its successor before it gets too old to use, so requests keep being
@@ -24,7 +22,6 @@ import io.llmpipeline.router.internals.JsonSerde;
  * {@link LeaseHolder#MAX_AGE}.
  */
 class LeaseRenewalTest {
-    private static final Duration WINDOW = Duration.ofMillis(20);
     private RouterDriver router;
 
     @AfterEach
@@ -36,13 +33,8 @@ class LeaseRenewalTest {
 
     @Test
     void shouldAskForTheNextLeaseBeforeTheOneInUseIsTooOldSoOnlyTheFirstRequestWaits() {
-        router = new RouterDriver(TestCatalogs.demoModelsWith(BudgetTest.ONE_MODEL + """
-                budgets:
-                  limits:
-                    - {scope: tenant, key: acme, window: daily, limitUsd: 1}
-                """), WINDOW);
-        TestOutputTopic<String, LedgerRequest> toOwner = router.driver.createOutputTopic(
-                "router-test-budget-tenant-ledger-repartition", new StringDeserializer(), JsonSerde.of(LedgerRequest.class).deserializer());
+        router = BudgetUseReportTest.startWithATenantLimit();
+        TestOutputTopic<String, LedgerRequest> toOwner = BudgetUseReportTest.toTenantOwner(router);
         TestOutputTopic<String, byte[]> parked = router.driver.createOutputTopic(
                 "router-test-" + LeaseHolder.PARKED + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
         int requests = 0;
