@@ -43,9 +43,9 @@ public final class LeaseHolder {
     public static final String PARKED = "budget-parked";
     /**
      * An unused lease goes back after this long, so idle tasks do not sit on budget others need (an owner
-     * that cannot cover an ask recalls leases anyway). Longer than the pause between two bursts of one
-     * client: at 2 s it went back between the waves of a closed-loop bench, and the next wave's requests
-     * waited in {@link #PARKED} for a new one (39 % of them in a bench run at 2 s provider latency).
+     * that cannot cover an ask recalls leases anyway). At 2 s it went back in every short pause of the
+     * load, and the requests after the pause waited in {@link #PARKED} for a new one (in a bench, all
+     * 6,000 of the first burst after its warm-up).
      */
     static final Duration IDLE = Duration.ofSeconds(10);
     /** A lease is never used once this old; owners may count on it being back (or unused) after it. */
