@@ -154,7 +154,7 @@ public final class LeaseHolder {
                 }
                 if (held.lease() != null) {
                     // the successor of a lease still in use: that one goes back, with what it used
-                    send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, notice.ledgerKey(), held.lease().id(), held.lease().used(), now));
+                    sendReturn(notice.ledgerKey(), held, now);
                 }
                 hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
                         Lease.granted(notice.leaseId(), notice.micros(), notice.lowMicros(), clock), -1));
@@ -198,7 +198,7 @@ public final class LeaseHolder {
             if (held.asking() && now - held.askedAtMs() >= ASK_AGAIN.toMillis()) {
                 answerLost = true;
                 if (lease != null) {
-                    giveBack(key, held, now);
+                    sendReturn(key, held, now);
                 }
                 drop(key);
             } else if (lease != null && lease.due(clock, IDLE, MAX_AGE)) {
@@ -272,7 +272,7 @@ public final class LeaseHolder {
         }
         if (held != null && held.lease() != null) {
             // one lease per ledger and task: what is left of this one goes back with the ask, so it counts for the new grant
-            send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
+            sendReturn(key, held, now);
         }
         send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low, now));
         hold(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
@@ -315,7 +315,7 @@ public final class LeaseHolder {
 
     /** Gives the lease back; an ask in flight (a renewal's) stays, so requests that wait for its answer still get it. */
     private void giveBack(String key, HeldLease held, long now) {
-        send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
+        sendReturn(key, held, now);
         if (held.asking()) {
             hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), null, held.askedAtMs()));
         } else {
@@ -367,6 +367,11 @@ public final class LeaseHolder {
             context.forward(new Record<>(request.getRequestId(), Step.answer(TerminalResults.error(
                     request, assignment.getCacheKey(), kind, message, now)), now));
         }
+    }
+
+    /** Tells the owner the held lease is back, with what this task used of it. */
+    private void sendReturn(String key, HeldLease held, long now) {
+        send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
     }
 
     private void send(BudgetStage stage, String owner, LedgerRequest request) {
