@@ -23,6 +23,7 @@ import io.llmpipeline.catalog.ModelConfig;
 import io.llmpipeline.catalog.Pricing;
 import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.catalog.Catalog;
+import io.llmpipeline.router.internals.DecodedStoreBuilder;
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.LenientSerde;
 import io.llmpipeline.router.internals.Outlets;
@@ -170,8 +171,7 @@ public final class RouterTopology {
                 .withName("provider-health-source"), Materialized.as(ModelAssignment.HEALTH_STORE));
         builder.globalTable(statsTopic(catalog), Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(ModelStats.class)))
                 .withName("model-stats-source"), Materialized.as(ModelAssignment.STATS_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStatsAggregation.STORE),
-                Serdes.String(), JsonSerde.of(ModelStats.class)).withCachingEnabled());
+        builder.addStateStore(DecodedStoreBuilder.persistent(ModelStatsAggregation.STORE, JsonSerde.of(ModelStats.class)));
         invocations.process(ModelStatsAggregation::new, Named.as("model-stats-aggregation"), ModelStatsAggregation.STORE)
                 .to(statsTopic(catalog), Produced.with(Serdes.String(), JsonSerde.of(ModelStats.class)).withName("to-model-stats"));
     }
@@ -235,8 +235,7 @@ public final class RouterTopology {
     private String[] coalescingStores(CoalescingKind kind) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.entries()),
                 Serdes.String(), CacheEntry.serde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.inFlight()),
-                Serdes.String(), JsonSerde.of(InFlight.class)).withCachingEnabled());
+        builder.addStateStore(DecodedStoreBuilder.persistent(kind.inFlight(), JsonSerde.of(InFlight.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(kind.waiters()),
                 Serdes.String(), Codecs.REQUEST));
         return kind.stores();
@@ -274,8 +273,7 @@ public final class RouterTopology {
         BudgetsConfig config = catalog.config().budgets();
         BudgetScopes scopes = new BudgetScopes(config);
         String grants = leaseGrantsTopic(catalog);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.LEASES),
-                Serdes.String(), JsonSerde.of(HeldLease.class)).withCachingEnabled());
+        builder.addStateStore(DecodedStoreBuilder.persistent(LeaseHolder.LEASES, JsonSerde.of(HeldLease.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LeaseHolder.PARKED),
                 Serdes.String(), Codecs.ASSIGNMENT));
         KStream<String, AdmissionInput> notices = builder.stream(grants, Consumed.with(Serdes.String(), LenientSerde.of(JsonSerde.of(HolderNotice.class)))
@@ -343,14 +341,11 @@ public final class RouterTopology {
     }
 
     private void budgetStores(BudgetStage stage) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.ledgerStore()),
-                Serdes.String(), JsonSerde.of(Ledger.class)).withCachingEnabled());
-        // no record cache: a reservation is written once and deleted seconds later, never twice within a commit, so
-        // the cache only added its bookkeeping to every write
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.reservationStore()),
-                Serdes.String(), JsonSerde.of(Reservation.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.leaseStore()),
-                Serdes.String(), JsonSerde.of(GrantedLease.class)).withCachingEnabled());
+        builder.addStateStore(DecodedStoreBuilder.persistent(stage.ledgerStore(), JsonSerde.of(Ledger.class)));
+        // kept decoded too: a reservation is written once and read back when its invocation comes, usually
+        // within the same few thousand requests
+        builder.addStateStore(DecodedStoreBuilder.persistent(stage.reservationStore(), JsonSerde.of(Reservation.class)));
+        builder.addStateStore(DecodedStoreBuilder.persistent(stage.leaseStore(), JsonSerde.of(GrantedLease.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.askStore()),
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
     }

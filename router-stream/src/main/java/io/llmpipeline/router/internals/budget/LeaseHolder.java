@@ -3,7 +3,6 @@ package io.llmpipeline.router.internals.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,13 +78,6 @@ public final class LeaseHolder {
     private Cancellable reportTimer;
     private ProcessorContext<String, Step<BudgetFlow>> context;
     private KeyValueStore<String, HeldLease> leases;
-    /**
-     * The store's leases, decoded: every admission reads one per ledger, and decoding JSON each time
-     * was the largest part of admitting a request. Written through, so the store always holds what
-     * this map does; emptied on every init, because a task Kafka Streams revives after a failure
-     * keeps its processors but restores its store to the last commit.
-     */
-    private final Map<String, HeldLease> decoded = new HashMap<>();
     private KeyValueStore<String, LlmAssignment> parked;
     private int holder;
 
@@ -101,7 +93,6 @@ public final class LeaseHolder {
     void init(ProcessorContext<String, Step<BudgetFlow>> context) {
         this.context = context;
         this.leases = context.getStateStore(LEASES);
-        this.decoded.clear();
         this.parked = context.getStateStore(PARKED);
         this.holder = context.taskId().partition();
     }
@@ -378,24 +369,17 @@ public final class LeaseHolder {
         context.forward(new Record<>(owner, Step.next(new BudgetFlow.ToOwner(stage, owner, request)), clock.millis()));
     }
 
-    /** The lease held on a ledger, or null; a ledger looked up and found empty is remembered as empty too. */
+    /** The lease held on a ledger, or null (the store keeps leases decoded between commits: {@code DecodedStore}). */
     private HeldLease held(String ledgerKey) {
-        if (decoded.containsKey(ledgerKey)) {
-            return decoded.get(ledgerKey);
-        }
-        HeldLease held = leases.get(ledgerKey);
-        decoded.put(ledgerKey, held);
-        return held;
+        return leases.get(ledgerKey);
     }
 
     private void hold(String ledgerKey, HeldLease held) {
         leases.put(ledgerKey, held);
-        decoded.put(ledgerKey, held);
     }
 
     private void drop(String ledgerKey) {
         leases.delete(ledgerKey);
-        decoded.put(ledgerKey, null);
     }
 
     private static boolean isLow(Priority priority) {
