@@ -153,6 +153,9 @@ public final class DecodedStore<V> extends WrappedStateStore<KeyValueStore<Strin
         changed.forEach((key, value) -> {
             if (value == ABSENT) {
                 wrapped().delete(key);
+                // the store below now answers null itself: a per-request key (a reservation) deleted seconds
+                // after it was written must not hold a place here until it is the least recently used
+                known.remove(key);
             } else {
                 wrapped().put(key, (V) value);
             }

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DecodedStoreBuilder<V> implements StoreBuilder<KeyValueStore<String, V>> {
     /** Values kept decoded per store and task; beyond that, the least recently used are decoded again when read. */
-    static final int CAPACITY = 20_000;
+    static final int CAPACITY = 10_000;
 
     private final StoreBuilder<KeyValueStore<String, V>> below;
 
