@@ -16,14 +16,15 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * A key-value store that keeps its values as objects between commits and writes each changed key
  * to the store below once per commit. The budget ledgers, leases and model statistics are read and
  * rewritten for nearly every record; through the store below alone that is a JSON decode per read
- * and an encode per write (a fifth of the router thread's time at 2 s provider latency).
+ * and an encode per write (17 % of the router stream threads' samples at 2 s provider latency, 6 %
+ * with this layer; docs/BENCHMARKS.md, issue 10, eighth session).
  *
  * <p>Same contract as Kafka Streams' own record cache, one layer up: changes reach the store below,
  * and so its changelog, when the task commits ({@link #flushCache}, called by the task before it
  * commits its transaction), and are dropped with the cache when Streams drops its caches
  * ({@link #clearCache}: a task changing type) or re-initialises the store (a task revived after a
  * failure restores from the changelog). The values must be immutable: a reader holds the object the
- * store keeps.
+ * store keeps. Only the task's own stream thread may use it (it is not for interactive queries).
  */
 public final class DecodedStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V> implements KeyValueStore<String, V> {
     private static final Object ABSENT = new Object();
