@@ -77,6 +77,7 @@ public final class LeaseHolder {
      */
     private Cancellable reportTimer;
     private ProcessorContext<String, Step<BudgetFlow>> context;
+    /** Read on every admission: cheap, the store keeps its values decoded between commits ({@code DecodedStore}). */
     private KeyValueStore<String, HeldLease> leases;
     private KeyValueStore<String, LlmAssignment> parked;
     private int holder;
@@ -134,7 +135,7 @@ public final class LeaseHolder {
 
     void notice(HolderNotice notice) {
         long now = clock.millis();
-        HeldLease held = held(notice.ledgerKey());
+        HeldLease held = leases.get(notice.ledgerKey());
         switch (notice.kind()) {
             case GRANT -> {
                 if (held == null || (held.lease() != null && !held.asking())) {
@@ -147,16 +148,16 @@ public final class LeaseHolder {
                     // the successor of a lease still in use: that one goes back, with what it used
                     sendReturn(notice.ledgerKey(), held, now);
                 }
-                hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
+                leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(),
                         Lease.granted(notice.leaseId(), notice.micros(), notice.lowMicros(), clock), -1));
             }
             case REFUSE -> {
                 if (held != null && held.lease() != null) {
                     // a renewal refused: the lease in use stays until it runs out, then the ordinary ask decides
-                    hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease(), -1));
+                    leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease(), -1));
                 } else {
                     if (held != null) {
-                        hold(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), null, -1));
+                        leases.put(notice.ledgerKey(), new HeldLease(held.stage(), held.owner(), held.ledger(), null, -1));
                     }
                     refuseParked(notice, now);
                 }
@@ -191,12 +192,12 @@ public final class LeaseHolder {
                 if (lease != null) {
                     sendReturn(key, held, now);
                 }
-                drop(key);
+                leases.delete(key);
             } else if (lease != null && lease.due(clock, IDLE, MAX_AGE)) {
                 giveBack(key, held, now);
             } else if (lease != null && !held.asking() && lease.expired(clock, MAX_AGE.minus(RENEW_AHEAD))) {
                 send(held.stage(), held.owner(), LedgerRequest.renew(holder, held.ledger(), now));
-                hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), lease, now));
+                leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), lease, now));
             }
         }
         List<String> expired = new ArrayList<>();
@@ -240,7 +241,7 @@ public final class LeaseHolder {
         List<Need> missing = new ArrayList<>();
         Map<String, HeldLease> covering = new LinkedHashMap<>();
         for (Need need : needs) {
-            HeldLease held = held(need.ledger().ledgerKey());
+            HeldLease held = leases.get(need.ledger().ledgerKey());
             if (held == null || held.lease() == null || held.lease().expired(clock, MAX_AGE) || !held.lease().covers(cost, low)) {
                 missing.add(need);
             } else {
@@ -257,7 +258,7 @@ public final class LeaseHolder {
 
     private void askFor(Need need, long cost, boolean low, long now) {
         String key = need.ledger().ledgerKey();
-        HeldLease held = held(key);
+        HeldLease held = leases.get(key);
         if (held != null && held.asking()) {
             return;
         }
@@ -266,7 +267,7 @@ public final class LeaseHolder {
             sendReturn(key, held, now);
         }
         send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low, now));
-        hold(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
+        leases.put(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
     }
 
     private void admit(LlmAssignment assignment, Map<String, HeldLease> covering, long cost, long now) {
@@ -275,7 +276,7 @@ public final class LeaseHolder {
         Map<String, List<String>> leasesByOwner = new LinkedHashMap<>();
         Map<String, BudgetStage> stageOf = new LinkedHashMap<>();
         covering.forEach((key, held) -> {
-            hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), held.askedAtMs()));
+            leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), held.askedAtMs()));
             String owner = held.stage() + "|" + held.owner();
             stageOf.put(owner, held.stage());
             ledgersByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
@@ -308,9 +309,9 @@ public final class LeaseHolder {
     private void giveBack(String key, HeldLease held, long now) {
         sendReturn(key, held, now);
         if (held.asking()) {
-            hold(key, new HeldLease(held.stage(), held.owner(), held.ledger(), null, held.askedAtMs()));
+            leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), null, held.askedAtMs()));
         } else {
-            drop(key);
+            leases.delete(key);
         }
     }
 
@@ -367,19 +368,6 @@ public final class LeaseHolder {
 
     private void send(BudgetStage stage, String owner, LedgerRequest request) {
         context.forward(new Record<>(owner, Step.next(new BudgetFlow.ToOwner(stage, owner, request)), clock.millis()));
-    }
-
-    /** The lease held on a ledger, or null (the store keeps leases decoded between commits: {@code DecodedStore}). */
-    private HeldLease held(String ledgerKey) {
-        return leases.get(ledgerKey);
-    }
-
-    private void hold(String ledgerKey, HeldLease held) {
-        leases.put(ledgerKey, held);
-    }
-
-    private void drop(String ledgerKey) {
-        leases.delete(ledgerKey);
     }
 
     private static boolean isLow(Priority priority) {
