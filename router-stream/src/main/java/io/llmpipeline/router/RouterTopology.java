@@ -35,12 +35,13 @@ import io.llmpipeline.router.internals.assignment.ModelStatsAggregation;
 import io.llmpipeline.router.internals.assignment.ShadowSampling;
 import io.llmpipeline.router.internals.budget.AdmissionInput;
 import io.llmpipeline.router.internals.budget.BudgetAdmission;
+import io.llmpipeline.router.internals.budget.BookingKeys;
+import io.llmpipeline.router.internals.budget.Booking;
 import io.llmpipeline.router.internals.budget.BudgetAlerts;
+import io.llmpipeline.router.internals.budget.BudgetBooking;
 import io.llmpipeline.router.internals.budget.BudgetFlow;
-import io.llmpipeline.router.internals.budget.BudgetReconcile;
 import io.llmpipeline.router.internals.budget.BudgetScopes;
 import io.llmpipeline.router.internals.budget.BudgetStage;
-import io.llmpipeline.router.internals.budget.BudgetUsage;
 import io.llmpipeline.router.internals.budget.GrantedLease;
 import io.llmpipeline.router.internals.budget.HeldLease;
 import io.llmpipeline.router.internals.budget.HolderNotice;
@@ -48,7 +49,6 @@ import io.llmpipeline.router.internals.budget.LeaseHolder;
 import io.llmpipeline.router.internals.budget.LeaseLedger;
 import io.llmpipeline.router.internals.budget.Ledger;
 import io.llmpipeline.router.internals.budget.LedgerRequest;
-import io.llmpipeline.router.internals.budget.Reservation;
 import io.llmpipeline.router.internals.coalescing.CacheEntry;
 import io.llmpipeline.router.internals.coalescing.CacheKeys;
 import io.llmpipeline.router.internals.coalescing.CarriedCacheKey;
@@ -91,30 +91,30 @@ public final class RouterTopology {
      */
     private static final boolean SKIP_OWN_RESULTS = !Boolean.getBoolean("llm.router.decodeOwnResults");
 
-    /** How long budget uses wait to be reported to their ledgers' owners together (see LeaseHolder). */
-    private final Duration useReportWindow;
+    /** How long bookings of invocations wait to be sent to their ledgers' owners together (see BudgetBooking). */
+    private final Duration bookingWindow;
 
-    private RouterTopology(Catalog catalog, Clock clock, Duration useReportWindow) {
+    private RouterTopology(Catalog catalog, Clock clock, Duration bookingWindow) {
         this.catalog = catalog;
         this.clock = clock;
-        this.useReportWindow = useReportWindow;
+        this.bookingWindow = bookingWindow;
         this.outlets = new Outlets(catalog.topics(), BudgetAlerts.TOPIC);
         this.internalPartitions = catalog.topics().partitions();
     }
 
     /**
-     * Budget uses are reported once per commit interval: the owners hear of them about when a commit
-     * would make them visible. {@code -Dllm.router.budgetUseReportMs=0} reports each at once, to
-     * measure the saving again.
+     * Invocations are booked on the budget ledgers once per commit interval: the owners hear of them
+     * about when a commit would make them visible. {@code -Dllm.router.budgetBookingMs=0} sends each
+     * invocation's bookings at once, to measure the saving again.
      */
     public static Topology build(Catalog catalog, Clock clock) {
-        long reportMs = Long.getLong("llm.router.budgetUseReportMs", catalog.config().router().commitIntervalMs());
-        return build(catalog, clock, Duration.ofMillis(reportMs));
+        long bookingMs = Long.getLong("llm.router.budgetBookingMs", catalog.config().router().commitIntervalMs());
+        return build(catalog, clock, Duration.ofMillis(bookingMs));
     }
 
-    /** @param useReportWindow zero reports each budget use at once (one record per request and owner) */
-    public static Topology build(Catalog catalog, Clock clock, Duration useReportWindow) {
-        return new RouterTopology(catalog, clock, useReportWindow).build();
+    /** @param bookingWindow zero books each invocation at once (one record per invocation and owner) */
+    public static Topology build(Catalog catalog, Clock clock, Duration bookingWindow) {
+        return new RouterTopology(catalog, clock, bookingWindow).build();
     }
 
     private Topology build() {
@@ -263,8 +263,8 @@ public final class RouterTopology {
     /**
      * Admission runs in the task that assigned the request, against leases it holds on each ledger
      * (no hop on the request's path). Ledgers stay with one task per tenant (tenant stage) or per
-     * provider (provider stage), which grants leases, turns reported use into reservations, and
-     * reconciles invocations; see {@link LeaseLedger} and docs/router.md.
+     * provider (provider stage), which grants leases and books what invocations billed and what
+     * finished requests held (sent by {@link BudgetBooking}); see {@link LeaseLedger} and docs/router.md.
      */
     private KStream<String, LlmAssignment> budgets(KStream<String, LlmAssignment> assigned, KStream<String, InvocationEvent> invocations) {
         if (!budgeted(catalog)) {
@@ -283,82 +283,44 @@ public final class RouterTopology {
         KStream<String, Step<BudgetFlow>> admission = assigned
                 .<AdmissionInput>mapValues(AdmissionInput.Assigned::new, Named.as("budget-assigned"))
                 .merge(notices, Named.as("budget-admission-merge"))
-                .process(() -> new BudgetAdmission(config, clock, useReportWindow), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED);
+                .process(() -> new BudgetAdmission(config, clock), Named.as("budget-admission"), LeaseHolder.LEASES, LeaseHolder.PARKED);
         KStream<String, BudgetFlow> flows = outlets.drain("budget-admission", admission);
-        KStream<String, InvocationEvent> providerReleases = null;
+        builder.addStateStore(DecodedStoreBuilder.persistent(BudgetBooking.PENDING, JsonSerde.of(Booking.class)));
+        KStream<String, LedgerRequest> bookings = invocations
+                .process(() -> new BudgetBooking(config, clock, bookingWindow, this::priceOf), Named.as("budget-booking"), BudgetBooking.PENDING)
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(LedgerRequest.class)).withName("budget-bookings")
+                        .withNumberOfPartitions(internalPartitions).withStreamPartitioner(new BookingKeys()));
         for (BudgetStage stage : BudgetStage.values()) {
             if (!scopes.any(stage)) {
                 continue;
             }
             String name = "budget-" + stage.name().toLowerCase();
             budgetStores(stage);
-            KStream<String, Step<BudgetFlow>> owned = flows
+            KStream<String, LedgerRequest> asked = flows
                     .filter((k, f) -> f instanceof BudgetFlow.ToOwner o && o.stage() == stage, Named.as(name + "-ledger-requests"))
                     .map((k, f) -> KeyValue.pair(((BudgetFlow.ToOwner) f).owner(), ((BudgetFlow.ToOwner) f).request()),
                             Named.as(name + "-ledger-key"))
                     .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(LedgerRequest.class)).withName(name + "-ledger")
-                            .withNumberOfPartitions(internalPartitions))
+                            .withNumberOfPartitions(internalPartitions));
+            // a booking's key is "STAGE|owner", which the owner does not read: only asks and returns need it bare
+            KStream<String, LedgerRequest> booked = bookings.filter((k, b) -> BookingKeys.isFor(stage, k), Named.as(name + "-bookings"));
+            KStream<String, Step<BudgetFlow>> owned = asked.merge(booked, Named.as(name + "-ledger-merge"))
                     .process(() -> new LeaseLedger(stage, config, clock), Named.as(name + "-ledger"),
-                            stage.ledgerStore(), stage.reservationStore(), stage.leaseStore(), stage.askStore());
-            if (stage == BudgetStage.PROVIDER) {
-                providerReleases = releases(owned, BudgetStage.PROVIDER, name + "-ledger");
-            }
+                            stage.ledgerStore(), stage.leaseStore(), stage.askStore());
             outlets.drain(name + "-ledger", owned)
                     .filter((k, f) -> f instanceof BudgetFlow.ToHolder, Named.as(name + "-notices"))
                     .mapValues(f -> ((BudgetFlow.ToHolder) f).notice(), Named.as(name + "-notice-values"))
                     .to(grants, Produced.with(Serdes.String(), JsonSerde.of(HolderNotice.class)).withName(name + "-to-holders")
                             .withStreamPartitioner((topic, key, notice, partitions) -> Optional.of(Set.of(notice.holder() % partitions))));
         }
-        List<BudgetStage> used = Arrays.stream(BudgetStage.values()).filter(scopes::any).toList();
-        BudgetUsage routing = new BudgetUsage(used);
-        KStream<String, InvocationEvent> usage = invocations
-                .flatMap((k, e) -> routing.route(e), Named.as("budget-usage-keys"))
-                .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("budget-usage")
-                        .withNumberOfPartitions(internalPartitions).withStreamPartitioner(routing));
-        if (scopes.any(BudgetStage.PROVIDER)) {
-            KStream<String, Step<BudgetFlow.Release>> reconciled = reconcileSteps(BudgetStage.PROVIDER, "budget-provider-usage",
-                    stageUsage(usage, BudgetStage.PROVIDER), true);
-            outlets.drain("budget-provider-usage", reconciled);
-            KStream<String, InvocationEvent> finals = releases(reconciled, BudgetStage.PROVIDER, "budget-provider-usage");
-            outlets.drain("budget-provider-release", reconcileSteps(BudgetStage.PROVIDER, "budget-provider-release",
-                    providerReleases.merge(finals, Named.as("budget-provider-release-merge"))
-                            .selectKey((k, e) -> e.getProvider(), Named.as("budget-provider-release-key"))
-                            .repartition(Repartitioned.with(Serdes.String(), Codecs.INVOCATION).withName("budget-provider-release")
-                                    .withNumberOfPartitions(internalPartitions)), false));
-        }
-        if (scopes.any(BudgetStage.TENANT)) {
-            outlets.drain("budget-tenant-usage", reconcileSteps(BudgetStage.TENANT, "budget-tenant-usage",
-                    stageUsage(usage, BudgetStage.TENANT), false));
-        }
         return flows.filter((k, f) -> f instanceof BudgetFlow.Admitted, Named.as("budget-admitted"))
                 .mapValues(f -> ((BudgetFlow.Admitted) f).assignment(), Named.as("budget-admitted-values"));
     }
 
-    private static <T> KStream<String, InvocationEvent> releases(KStream<String, Step<T>> steps, BudgetStage to, String name) {
-        return steps.filter((k, s) -> s instanceof Step.Next<T> n && n.value() instanceof BudgetFlow.Release r && r.stage() == to,
-                        Named.as(name + "-releases"))
-                .mapValues(s -> ((BudgetFlow.Release) ((Step.Next<T>) s).value()).release(), Named.as(name + "-release-values"));
-    }
-
     private void budgetStores(BudgetStage stage) {
         builder.addStateStore(DecodedStoreBuilder.persistent(stage.ledgerStore(), JsonSerde.of(Ledger.class)));
-        // kept decoded too: a reservation is written once and read back when its invocation comes, usually
-        // within the same few thousand requests
-        builder.addStateStore(DecodedStoreBuilder.persistent(stage.reservationStore(), JsonSerde.of(Reservation.class)));
         builder.addStateStore(DecodedStoreBuilder.persistent(stage.leaseStore(), JsonSerde.of(GrantedLease.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stage.askStore()),
                 Serdes.String(), JsonSerde.of(LedgerRequest.class)));
-    }
-
-    private static KStream<String, InvocationEvent> stageUsage(KStream<String, InvocationEvent> usage, BudgetStage stage) {
-        String name = "budget-" + stage.name().toLowerCase() + "-usage";
-        return usage.filter((k, e) -> BudgetUsage.isFor(stage, k), Named.as(name + "-events"));
-    }
-
-    /** Books usage (and releases) that already arrive partitioned by the stage's owner. */
-    private KStream<String, Step<BudgetFlow.Release>> reconcileSteps(BudgetStage stage, String name,
-                                                                     KStream<String, InvocationEvent> usage, boolean releaseOthers) {
-        return usage.process(() -> new BudgetReconcile(stage, catalog.config().budgets(), releaseOthers, clock, this::priceOf),
-                Named.as(name + "-reconcile"), stage.ledgerStore(), stage.reservationStore());
     }
 }

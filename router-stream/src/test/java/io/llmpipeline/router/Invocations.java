@@ -27,6 +27,8 @@ public final class Invocations {
                 .setUsage(new Usage(a.getEstimatedInputTokens(), 10, 0, 0))
                 .setCostMicros(costMicros)
                 .setReservedMicros(a.getEstimatedCostMicros())
+                .setBudgetHolds(a.getBudgetHolds())
+                .setAdmittedAtMs(a.getAdmittedAtMs())
                 .setBilled(costMicros > 0)
                 .setShadow(a.getShadow())
                 .setFinalAttempt(finalAttempt)

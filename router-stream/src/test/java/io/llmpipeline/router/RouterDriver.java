@@ -40,21 +40,22 @@ public final class RouterDriver implements AutoCloseable {
     public final TestOutputTopic<String, BudgetAlert> alerts;
 
     /**
-     * Budget uses are reported at once, one record per request (the router reports them once per
-     * commit interval; with this driver's wall clock that would be whenever a test advances it).
+     * Invocations are booked on the budget ledgers at once, one record per invocation and owner (the
+     * router sends them once per commit interval; with this driver's wall clock that would be whenever a
+     * test advances it).
      */
     public RouterDriver(Catalog catalog) {
         this(catalog, java.time.Duration.ZERO);
     }
 
-    /** @param useReportWindow how long budget uses wait to be reported together; they go when {@link #advance} passes it */
-    public RouterDriver(Catalog catalog, java.time.Duration useReportWindow) {
+    /** @param bookingWindow how long bookings of invocations wait to be sent together; they go when {@link #advance} passes it */
+    public RouterDriver(Catalog catalog, java.time.Duration bookingWindow) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // a directory of its own: the default /tmp/kafka-streams/<app id> is shared with every other test run on the machine
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
-        driver = new TopologyTestDriver(RouterTopology.build(catalog, clock, useReportWindow), props, START);
+        driver = new TopologyTestDriver(RouterTopology.build(catalog, clock, bookingWindow), props, START);
         var t = catalog.topics();
         StringSerializer keys = new StringSerializer();
         rawRequests = driver.createInputTopic(t.requests(), keys, Serdes.ByteArray().serializer(), START, java.time.Duration.ZERO);

@@ -37,7 +37,7 @@ class RouterTopologyShapeTest {
                     - {scope: model, key: gpt-4o-mini, limitUsd: 1}
                 """);
 
-        assertThat(repartitionsFedByInvocations(catalog)).containsExactly("budget-usage-repartition");
+        assertThat(repartitionsFedByInvocations(catalog)).containsExactly("budget-bookings-repartition");
     }
 
     /** Repartition topics written by the sub-topology that reads the invocation topic. */

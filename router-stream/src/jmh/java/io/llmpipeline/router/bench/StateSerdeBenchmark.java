@@ -1,7 +1,6 @@
 package io.llmpipeline.router.bench;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,12 +20,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.llmpipeline.router.internals.JsonSerde;
 import io.llmpipeline.router.internals.budget.Ledger;
-import io.llmpipeline.router.internals.budget.Reservation;
+import io.llmpipeline.router.internals.budget.GrantedLease;
+import io.llmpipeline.quota.LeaseAccount;
 import io.llmpipeline.schemas.BudgetScope;
 import io.llmpipeline.schemas.BudgetWindow;
 
 /**
- * A budgeted request reads and writes ledgers and reservations about a dozen times in the router;
+ * A budgeted request reads and writes ledgers and leases several times in the router;
  * each is a JSON round trip. {@code mapper*} is how {@link JsonSerde} did it (a type lookup per
  * call), {@code serde*} how it does it now (a reader and writer resolved once per type).
  */
@@ -39,20 +39,19 @@ import io.llmpipeline.schemas.BudgetWindow;
 public class StateSerdeBenchmark {
     private static final ObjectMapper MAPPER = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private final JsonSerde<Ledger> ledgers = JsonSerde.of(Ledger.class);
-    private final JsonSerde<Reservation> reservations = JsonSerde.of(Reservation.class);
+    private final JsonSerde<GrantedLease> leases = JsonSerde.of(GrantedLease.class);
     private Ledger ledger;
-    private Reservation reservation;
+    private GrantedLease lease;
     private byte[] ledgerBytes;
-    private byte[] reservationBytes;
+    private byte[] leaseBytes;
 
     @Setup
     public void setUp() {
         ledger = new Ledger(BudgetScope.TENANT, "acme", BudgetWindow.DAILY, 1_773_446_400_000L, 50_000_000, 1_234_567, 89_000, 50,
                 400_000, 17);
-        reservation = new Reservation(List.of("TENANT|acme|DAILY|1773446400000", "PROVIDER|sim-openai|MONTHLY|1772323200000"),
-                1_500, "acme", 1_773_450_000_000L, List.of("sim-anthropic"));
+        lease = new GrantedLease(3, "TENANT|acme|DAILY|1773446400000", new LeaseAccount(400_000, 120_000, -1), false, 1_773_450_000_000L);
         ledgerBytes = ledgers.serialize("t", ledger);
-        reservationBytes = reservations.serialize("t", reservation);
+        leaseBytes = leases.serialize("t", lease);
     }
 
     @Benchmark
@@ -66,12 +65,12 @@ public class StateSerdeBenchmark {
     }
 
     @Benchmark
-    public Object mapperReservation() throws IOException {
-        return MAPPER.readValue(MAPPER.writeValueAsBytes(MAPPER.readValue(reservationBytes, Reservation.class)), Reservation.class);
+    public Object mapperLease() throws IOException {
+        return MAPPER.readValue(MAPPER.writeValueAsBytes(MAPPER.readValue(leaseBytes, GrantedLease.class)), GrantedLease.class);
     }
 
     @Benchmark
-    public Object serdeReservation() {
-        return reservations.deserialize("t", reservations.serialize("t", reservations.deserialize("t", reservationBytes)));
+    public Object serdeLease() {
+        return leases.deserialize("t", leases.serialize("t", leases.deserialize("t", leaseBytes)));
     }
 }

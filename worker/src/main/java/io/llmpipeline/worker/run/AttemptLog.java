@@ -211,6 +211,8 @@ final class AttemptLog {
                 .setEstimatedInputTokens(assignment.getEstimatedInputTokens())
                 .setPromptChars(promptChars)
                 .setReservedMicros(assignment.getEstimatedCostMicros())
+                .setBudgetHolds(assignment.getBudgetHolds())
+                .setAdmittedAtMs(assignment.getAdmittedAtMs())
                 .setShadow(assignment.getShadow())
                 .setFinalAttempt(false)
                 .setWorkerId(workerId)

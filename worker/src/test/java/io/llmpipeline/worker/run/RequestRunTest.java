@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.llmpipeline.schemas.AttemptSummary;
 import io.llmpipeline.schemas.ErrorKind;
+import io.llmpipeline.schemas.BudgetHold;
 import io.llmpipeline.schemas.InvocationEvent;
 import io.llmpipeline.schemas.InvocationOutcome;
 import io.llmpipeline.schemas.LlmAssignment;
@@ -45,8 +46,12 @@ class RequestRunTest {
         if (deadlineMs != null) {
             r.setDeadlineEpochMs(deadlineMs);
         }
-        return b.setRequest(r.build()).setAssignedAtMs(T0).build();
+        return b.setRequest(r.build()).setAssignedAtMs(T0).setBudgetHolds(HOLDS).setAdmittedAtMs(T0 - 5).build();
     }
+
+    /** The budget leases the router admitted the test's requests from: every event must carry them back to it. */
+    private static final List<BudgetHold> HOLDS = List.of(new BudgetHold("TENANT", "acme", "TENANT|acme|DAILY|0#3#0"),
+            new BudgetHold("PROVIDER", "sim-openai", "PROVIDER|sim-openai|DAILY|0#3#7"));
 
     private static LlmResult resultOf(CompletableFuture<RunReport> run) {
         assertThat(run).as("the run has ended").isDone();
@@ -73,6 +78,10 @@ class RequestRunTest {
                 .containsExactly(InvocationOutcome.FAILURE, InvocationOutcome.FAILURE, InvocationOutcome.SUCCESS);
         assertThat(events).extracting(InvocationEvent::getFinalAttempt).containsExactly(false, false, true);
         assertThat(events).extracting(InvocationEvent::getEventId).containsExactly("r1/1", "r1/2", "r1/3");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.getBudgetHolds()).isEqualTo(HOLDS);
+            assertThat(e.getAdmittedAtMs()).isEqualTo(T0 - 5);
+        });
         assertThat(f.metrics.retries()).isEqualTo(2);
     }
 
@@ -346,6 +355,7 @@ class RequestRunTest {
         assertThat(only.getFinalAttempt()).isTrue();
         assertThat(only.getBilled()).isFalse();
         assertThat(only.getReservedMicros()).isEqualTo(500);
+        assertThat(only.getBudgetHolds()).as("the router gives the worst case back on this event").isEqualTo(HOLDS);
         assertThat(f.transport.sent()).isEmpty();
     }
 }

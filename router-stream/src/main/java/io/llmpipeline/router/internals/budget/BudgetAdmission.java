@@ -14,15 +14,13 @@ import io.llmpipeline.router.internals.Step;
 /**
  * Admits an assigned request against the budget leases this task holds (see {@link LeaseHolder}),
  * in the task that assigned it: no repartition on the request's path. The owners' grants, refusals
- * and recalls come in here too, so one {@link LeaseHolder} per task keeps the leases and batches
- * the task's use reports.
+ * and recalls come in here too, so one {@link LeaseHolder} per task keeps the leases.
  */
 public final class BudgetAdmission extends ContextualProcessor<String, AdmissionInput, String, Step<BudgetFlow>> {
     private final LeaseHolder holder;
 
-    /** @param useReportWindow how long admitted uses wait to be reported to their owners together (see {@link LeaseHolder}) */
-    public BudgetAdmission(BudgetsConfig config, Clock clock, Duration useReportWindow) {
-        this.holder = new LeaseHolder(config, clock, useReportWindow);
+    public BudgetAdmission(BudgetsConfig config, Clock clock) {
+        this.holder = new LeaseHolder(config, clock);
     }
 
     @Override

@@ -29,20 +29,8 @@ public enum BudgetStage {
         return this == TENANT ? tenant : provider;
     }
 
-    /**
-     * Where a request's reservation is kept in this stage. Provider-stage reservations are per provider
-     * of the chain, and two providers may share a partition, so the provider is part of the key.
-     */
-    public String reservationKey(String requestId, String provider) {
-        return this == TENANT ? requestId : requestId + "|" + provider;
-    }
-
     public String ledgerStore() {
         return "budget-" + name().toLowerCase() + "-ledger";
-    }
-
-    public String reservationStore() {
-        return "budget-" + name().toLowerCase() + "-reservations";
     }
 
     /** The leases this stage's ledgers granted to admitting tasks ({@link GrantedLease}). */

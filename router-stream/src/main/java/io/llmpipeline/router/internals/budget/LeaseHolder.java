@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -18,23 +16,21 @@ import io.llmpipeline.catalog.BudgetsConfig;
 import io.llmpipeline.quota.Lease;
 import io.llmpipeline.router.internals.Step;
 import io.llmpipeline.router.internals.TerminalResults;
+import io.llmpipeline.schemas.BudgetHold;
 import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.Priority;
 
 /**
- * Budget admission inside the task that already has the request: it reserves the request's worst
- * case out of leases this task holds on every ledger that applies, and reports the use to the
- * ledgers' owners afterwards, off the request's path. Without a lease that covers it, the request
+ * Budget admission inside the task that already has the request: it takes the request's worst
+ * case out of leases this task holds on every ledger that applies, and names those leases on the
+ * assignment (its budget holds), which the worker copies onto every invocation event: the owners
+ * learn of the use from the request's final attempt, when they give the worst case back. Nothing is
+ * sent per request. Without a lease that covers it, the request
  * waits here while this task returns what it held on that ledger and asks for a new lease; the
  * owner grants one, or refuses when the limit cannot cover the request, and the request is refused
  * with BUDGET_EXCEEDED. See docs/router.md, "Budgets", for why this never overspends.
- *
- * <p>Uses are reported in batches: everything admitted out of the same leases within one report
- * window goes to the owner as one record (one per request, when the window is zero). A use lost
- * with a crash before its report went out is never confirmed, so the owner keeps holding that part
- * of the lease until the lease expires: more than needed for a while, never less.
  */
 public final class LeaseHolder {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaseHolder.class);
@@ -57,38 +53,21 @@ public final class LeaseHolder {
     private record Need(BudgetStage stage, String owner, BudgetScopes.Applicable ledger) {
     }
 
-    private record Owner(BudgetStage stage, String key) {
-    }
-
-    /** Uses of the same leases admitted one after another go out as one report. */
-    private record Batch(String provider, List<String> ledgers, List<String> leaseIds) {
-    }
-
     private final BudgetScopes scopes;
     private final boolean tenantStage;
     private final boolean providerStage;
     private final Clock clock;
-    private final Duration reportWindow;
-    /** Uses not reported yet, per owner, in the order they were admitted. */
-    private final Map<Owner, List<LedgerRequest>> unreported = new LinkedHashMap<>();
-    /**
-     * Set only while uses wait: a punctuation marks its task as needing a commit, so a timer left
-     * running would have Kafka Streams commit every idle task each window.
-     */
-    private Cancellable reportTimer;
     private ProcessorContext<String, Step<BudgetFlow>> context;
     /** Read on every admission: cheap, the store keeps its values decoded between commits ({@code DecodedStore}). */
     private KeyValueStore<String, HeldLease> leases;
     private KeyValueStore<String, LlmAssignment> parked;
     private int holder;
 
-    /** @param reportWindow how long uses wait to be reported together; zero reports each at once */
-    LeaseHolder(BudgetsConfig config, Clock clock, Duration reportWindow) {
+    LeaseHolder(BudgetsConfig config, Clock clock) {
         this.scopes = new BudgetScopes(config);
         this.tenantStage = scopes.any(BudgetStage.TENANT);
         this.providerStage = scopes.any(BudgetStage.PROVIDER);
         this.clock = clock;
-        this.reportWindow = reportWindow;
     }
 
     void init(ProcessorContext<String, Step<BudgetFlow>> context) {
@@ -96,32 +75,6 @@ public final class LeaseHolder {
         this.leases = context.getStateStore(LEASES);
         this.parked = context.getStateStore(PARKED);
         this.holder = context.taskId().partition();
-    }
-
-    /** Sends the uses admitted since the last report: one record per owner and run of uses of the same leases. */
-    void reportUses() {
-        long now = clock.millis();
-        unreported.forEach((owner, uses) -> {
-            Batch batch = null;
-            List<UseReport> reports = new ArrayList<>();
-            for (LedgerRequest use : uses) {
-                Batch of = new Batch(use.provider(), use.ledgers(), use.leaseIds());
-                if (!of.equals(batch) && batch != null) {
-                    send(owner.stage(), owner.key(), LedgerRequest.uses(holder, batch.provider(), batch.ledgers(), batch.leaseIds(), reports, now));
-                    reports = new ArrayList<>();
-                }
-                batch = of;
-                reports.add(use.reports().getFirst());
-            }
-            if (batch != null) {
-                send(owner.stage(), owner.key(), LedgerRequest.uses(holder, batch.provider(), batch.ledgers(), batch.leaseIds(), reports, now));
-            }
-        });
-        unreported.clear();
-        if (reportTimer != null) {
-            reportTimer.cancel();
-            reportTimer = null;
-        }
     }
 
     /** A newly assigned request: admitted now, or parked until its leases arrive. */
@@ -271,38 +224,15 @@ public final class LeaseHolder {
     }
 
     private void admit(LlmAssignment assignment, Map<String, HeldLease> covering, long cost, long now) {
-        LlmRequest request = assignment.getRequest();
-        Map<String, List<String>> ledgersByOwner = new LinkedHashMap<>();
-        Map<String, List<String>> leasesByOwner = new LinkedHashMap<>();
-        Map<String, BudgetStage> stageOf = new LinkedHashMap<>();
+        List<BudgetHold> holds = new ArrayList<>(covering.size());
         covering.forEach((key, held) -> {
             leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), held.lease().take(cost, clock), held.askedAtMs()));
-            String owner = held.stage() + "|" + held.owner();
-            stageOf.put(owner, held.stage());
-            ledgersByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
-            leasesByOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(held.lease().id());
+            holds.add(new BudgetHold(held.stage().name(), held.owner(), held.lease().id()));
         });
-        List<String> providers = BudgetChain.providers(assignment);
-        if (providerStage && providers.size() > 1) {
-            // every provider of a cross-provider chain keeps a reservation naming the others, even without a limit: the final attempt may land on it
-            providers.forEach(p -> stageOf.putIfAbsent(BudgetStage.PROVIDER + "|" + p, BudgetStage.PROVIDER));
-        }
-        stageOf.forEach((owner, stage) -> {
-            String ownerKey = owner.substring(owner.indexOf('|') + 1);
-            List<String> others = stage == BudgetStage.PROVIDER ? providers.stream().filter(p -> !p.equals(ownerKey)).toList() : List.of();
-            LedgerRequest use = LedgerRequest.use(holder, request.getRequestId(), request.getTenantId(),
-                    stage == BudgetStage.PROVIDER ? ownerKey : null, ledgersByOwner.getOrDefault(owner, List.of()),
-                    leasesByOwner.getOrDefault(owner, List.of()), cost, now, others);
-            if (reportWindow.isZero()) {
-                send(stage, ownerKey, use);
-            } else {
-                unreported.computeIfAbsent(new Owner(stage, ownerKey), o -> new ArrayList<>()).add(use);
-                if (reportTimer == null) {
-                    reportTimer = context.schedule(reportWindow, PunctuationType.WALL_CLOCK_TIME, t -> reportUses());
-                }
-            }
-        });
-        context.forward(new Record<>(request.getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
+        // set in place: the assignment is this task's own copy, decoded from its input or the parked store
+        assignment.setBudgetHolds(holds);
+        assignment.setAdmittedAtMs(now);
+        context.forward(new Record<>(assignment.getRequest().getRequestId(), Step.next(new BudgetFlow.Admitted(assignment)), now));
     }
 
     /** Gives the lease back; an ask in flight (a renewal's) stays, so requests that wait for its answer still get it. */

@@ -22,14 +22,12 @@ import io.llmpipeline.router.internals.Step;
 
 /**
  * The one task that owns a stage's ledgers for its key (tenant or provider) grants leases on them,
- * takes them back, and turns each reported use into the request's reservation. It grants only while
+ * takes them back, and books what invocations billed and what finished requests held. It grants only while
  * {@code spent + reserved + leased + grant <= limit}; when the room left cannot cover an ask, it first
  * recalls the leases other tasks hold on that ledger and decides once they are back, so a request is
  * refused only when the limit itself (not an idle lease elsewhere) cannot cover it.
  */
 public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest, String, Step<BudgetFlow>> {
-    /** A marker for a request finished before its use was reported is kept this long. */
-    private static final Duration MARKER_TTL = Duration.ofMinutes(10);
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final BudgetStage stage;
@@ -39,7 +37,6 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
     private final Clock clock;
     private final long cutoffPermille;
     private KeyValueStore<String, Ledger> ledgers;
-    private KeyValueStore<String, Reservation> reservations;
     private KeyValueStore<String, GrantedLease> leases;
     private KeyValueStore<String, LedgerRequest> asks;
 
@@ -55,7 +52,6 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
     public void init(ProcessorContext<String, Step<BudgetFlow>> context) {
         super.init(context);
         ledgers = context.getStateStore(stage.ledgerStore());
-        reservations = context.getStateStore(stage.reservationStore());
         leases = context.getStateStore(stage.leaseStore());
         asks = context.getStateStore(stage.askStore());
         context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, t -> expire());
@@ -72,7 +68,7 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
                 giveBack(ledgerKey, request.leaseIds().getFirst(), request.micros());
                 decideWaiting(record.key(), ledgerKey, now);
             }
-            case USE, USES -> use(request, now);
+            case BOOK -> book(request, now);
         }
     }
 
@@ -152,58 +148,37 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
     }
 
     /**
-     * Each reported request's part of the leases becomes its reservation on that ledger, unless its
-     * final attempt was booked already (then there is nothing left to hold). A batch shares its
-     * ledgers and leases, so each is read and written once for all of its requests.
+     * Books what invocations billed as spent, and takes the worst cases of finished requests out of the
+     * leases they were admitted from: until its final attempt a request's worst case stays held in its
+     * lease (in {@code leased}), whether the lease is still held or already given back. A lease this
+     * owner already forgot gave everything back then, so its finished holds change nothing.
      */
-    private void use(LedgerRequest report, long now) {
-        long confirmed = 0;
-        long reserved = 0;
-        for (UseReport use : report.reports()) {
-            String reservationKey = stage.reservationKey(use.requestId(), report.provider());
-            Reservation existing = reservations.get(reservationKey);
-            if (existing != null && !existing.finished()) {
-                continue; // reported twice
-            }
-            confirmed += use.micros();
-            if (existing != null) {
-                reservations.delete(reservationKey);
-                // the final attempt landed here before this report, so it could not name the chain's other providers
-                for (String other : use.otherProviders()) {
-                    context().forward(new Record<>(other, Step.next(new BudgetFlow.Release(
-                            BudgetReconcile.releaseOf(use.requestId(), use.tenant(), other, now), BudgetStage.PROVIDER)), now));
-                }
-            } else {
-                reserved += use.micros();
-                if (!report.ledgers().isEmpty() || !use.otherProviders().isEmpty()) {
-                    reservations.put(reservationKey, new Reservation(report.ledgers(), use.micros(), use.tenant(),
-                            use.admittedAtMs(), use.otherProviders()));
-                }
-            }
+    private void book(LedgerRequest booking, long now) {
+        Map<String, Ledger> touched = new LinkedHashMap<>();
+        for (LedgerRequest.Spend spend : booking.spends()) {
+            String key = spend.ledger().ledgerKey();
+            Ledger ledger = touched.containsKey(key) ? touched.get(key) : ledgers.get(key);
+            touched.put(key, (ledger == null ? spend.ledger().emptyLedger() : ledger).spend(spend.micros()));
         }
-        if (confirmed == 0) {
-            return;
-        }
-        for (int i = 0; i < report.ledgers().size(); i++) {
-            String key = report.ledgers().get(i);
-            Ledger ledger = ledgers.get(key);
-            if (ledger == null) {
-                continue;
-            }
-            String leaseId = report.leaseIds().get(i);
+        booking.finished().forEach((leaseId, micros) -> {
             GrantedLease lease = leases.get(leaseId);
-            if (lease != null) {
-                LeaseAccount after = lease.account().confirm(confirmed);
-                ledger = ledger.leaseBack(lease.account().outstanding() - after.outstanding());
-                if (after.settled()) {
-                    leases.delete(leaseId);
-                } else {
-                    leases.put(leaseId, lease.with(after));
-                }
+            if (lease == null) {
+                return;
             }
-            ledgers.put(key, alerts.check(ledger.reserve(reserved), now, alert -> context().forward(new Record<>(
-                    alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.emit(BudgetAlerts.TOPIC, alert), now))));
-        }
+            LeaseAccount after = lease.account().confirm(micros);
+            String key = lease.ledgerKey();
+            Ledger ledger = touched.containsKey(key) ? touched.get(key) : ledgers.get(key);
+            if (ledger != null) {
+                touched.put(key, ledger.leaseBack(lease.account().outstanding() - after.outstanding()));
+            }
+            if (after.settled()) {
+                leases.delete(leaseId);
+            } else {
+                leases.put(leaseId, lease.with(after));
+            }
+        });
+        touched.forEach((key, ledger) -> ledgers.put(key, alerts.check(ledger, now, alert -> context().forward(new Record<>(
+                alert.getScopeType() + ":" + alert.getScopeKey() + ":" + alert.getWindowStartMs(), Step.emit(BudgetAlerts.TOPIC, alert), now)))));
     }
 
     private void release(String ledgerKey, long micros) {
@@ -218,29 +193,12 @@ public final class LeaseLedger extends ContextualProcessor<String, LedgerRequest
     }
 
     /**
-     * Gives back reservations whose request never reported a final attempt (a lost worker), and leases
-     * held far longer than any task uses one; forgets ledgers of windows long closed.
+     * Forgets leases far older than any task uses one, giving back what they still hold: the worst cases
+     * of requests whose final attempt never came (a lost worker). Forgets ledgers of windows long closed.
      */
     private void expire() {
         long now = clock.millis();
         long timeoutMs = config.reservationTimeoutSeconds() * 1000L;
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Reservation> it = reservations.all()) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                Reservation r = entry.value;
-                if (r.finished() ? now - r.createdAtMs() > MARKER_TTL.toMillis() : now - r.createdAtMs() > timeoutMs) {
-                    expired.add(entry.key);
-                    for (String key : r.ledgers()) {
-                        Ledger ledger = ledgers.get(key);
-                        if (ledger != null) {
-                            ledgers.put(key, ledger.release(r.remainingMicros()));
-                        }
-                    }
-                }
-            }
-        }
-        expired.forEach(reservations::delete);
         // a task never uses a lease older than LeaseHolder.MAX_AGE, so one far older holds nothing any more
         long leaseTimeoutMs = Math.max(timeoutMs, 2 * LeaseHolder.MAX_AGE.toMillis());
         List<Map.Entry<String, GrantedLease>> stale = new ArrayList<>();

@@ -1,37 +1,41 @@
 package io.llmpipeline.router.internals.budget;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * What a task that admits requests tells the task owning a ledger (JSON on the stage's internal
- * ledger topic, keyed by tenant or provider like the ledgers).
+ * What the owner of a stage's ledgers (JSON on the stage's internal ledger topic, keyed by tenant or
+ * provider like the ledgers) hears from the tasks that admit requests and book invocations.
  *
  * <ul>
  *   <li>ASK: grant me a lease on {@code ledger}, I need at least {@code micros} (for a low-priority
  *       request when {@code lowPriority}); with {@code renewal}, the next lease while I still use the current one;</li>
- *   <li>RETURN: I give lease {@code leaseIds[0]} back, having used {@code micros} of it;</li>
- *   <li>USE: I admitted {@code requestId} for up to {@code micros} on each of {@code ledgers}, out of
- *       the leases {@code leaseIds} (same order): turn that part of the leases into its reservation.</li>
- *   <li>USES: the same for each of {@code uses}, all taken out of {@code leaseIds} on {@code ledgers}: a
- *       task reports what it admitted in one record per lease and flush, not one per request.</li>
+ *   <li>RETURN: I give lease {@code leaseIds[0]} on {@code ledgers[0]} back, having used {@code micros} of it;</li>
+ *   <li>BOOK: what invocations billed ({@code spends}, per ledger) and what finished requests held in
+ *       leases ({@code finished}, lease id to micro-dollars) since the last booking: one record per
+ *       owner and report window (see {@link BudgetBooking}).</li>
  * </ul>
  *
  * @param holder the asking task's partition: grants and recalls go back there
  */
 public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledger, long micros, boolean lowPriority,
-                            String requestId, String tenant, String provider, List<String> ledgers, List<String> leaseIds,
-                            long atMs, List<String> otherProviders, List<UseReport> uses, boolean renewal) {
-    public enum Kind { ASK, RETURN, USE, USES }
+                            List<String> ledgers, List<String> leaseIds, long atMs, boolean renewal,
+                            List<Spend> spends, Map<String, Long> finished) {
+    public enum Kind { ASK, RETURN, BOOK }
+
+    /** Billed money to book as spent on one ledger. */
+    public record Spend(BudgetScopes.Applicable ledger, long micros) {
+    }
 
     public LedgerRequest {
         ledgers = ledgers == null ? List.of() : ledgers;
         leaseIds = leaseIds == null ? List.of() : leaseIds;
-        otherProviders = otherProviders == null ? List.of() : otherProviders;
-        uses = uses == null ? List.of() : uses;
+        spends = spends == null ? List.of() : spends;
+        finished = finished == null ? Map.of() : finished;
     }
 
     static LedgerRequest ask(int holder, BudgetScopes.Applicable ledger, long need, boolean lowPriority, long nowMs) {
-        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, null, null, null, nowMs, null, null, false);
+        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, nowMs, false, null, null);
     }
 
     /**
@@ -40,25 +44,14 @@ public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledge
      * other tasks' leases when the room cannot cover it: the holder then asks the ordinary way when its lease runs out.
      */
     static LedgerRequest renew(int holder, BudgetScopes.Applicable ledger, long nowMs) {
-        return new LedgerRequest(Kind.ASK, holder, ledger, 1, false, null, null, null, null, null, nowMs, null, null, true);
+        return new LedgerRequest(Kind.ASK, holder, ledger, 1, false, null, null, nowMs, true, null, null);
     }
 
     static LedgerRequest giveBack(int holder, String ledgerKey, String leaseId, long used, long nowMs) {
-        return new LedgerRequest(Kind.RETURN, holder, null, used, false, null, null, null, List.of(ledgerKey), List.of(leaseId), nowMs, null, null, false);
+        return new LedgerRequest(Kind.RETURN, holder, null, used, false, List.of(ledgerKey), List.of(leaseId), nowMs, false, null, null);
     }
 
-    static LedgerRequest use(int holder, String requestId, String tenant, String provider, List<String> ledgers, List<String> leaseIds,
-                             long micros, long admittedAtMs, List<String> otherProviders) {
-        return new LedgerRequest(Kind.USE, holder, null, micros, false, requestId, tenant, provider, ledgers, leaseIds, admittedAtMs,
-                otherProviders, null, false);
-    }
-
-    static LedgerRequest uses(int holder, String provider, List<String> ledgers, List<String> leaseIds, List<UseReport> uses, long nowMs) {
-        return new LedgerRequest(Kind.USES, holder, null, 0, false, null, null, provider, ledgers, leaseIds, nowMs, null, uses, false);
-    }
-
-    /** The uses this report carries: its batch, or itself for a single USE. */
-    List<UseReport> reports() {
-        return kind == Kind.USE ? List.of(new UseReport(requestId, tenant, micros, atMs, otherProviders)) : uses;
+    static LedgerRequest book(List<Spend> spends, Map<String, Long> finished, long nowMs) {
+        return new LedgerRequest(Kind.BOOK, -1, null, 0, false, null, null, nowMs, false, spends, finished);
     }
 }

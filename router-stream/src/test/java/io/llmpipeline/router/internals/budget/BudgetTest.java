@@ -103,10 +103,10 @@ class BudgetTest {
 
         router.invocations.pipeInput("r1", Invocations.of(first, 1, 100, true).build());
 
+        Ledger afterFinal = tenantLedger("acme");
         admitted("r5");
-        Ledger ledger = tenantLedger("acme");
-        assertThat(ledger.spentMicros()).isEqualTo(100);
-        assertThat(ledger.reservedMicros()).isEqualTo(3 * first.getEstimatedCostMicros());
+        assertThat(afterFinal.spentMicros()).isEqualTo(100);
+        assertThat(afterFinal.leasedMicros()).as("r2 and r3 still in flight in the lease given back").isEqualTo(2 * first.getEstimatedCostMicros());
     }
 
     @Test
@@ -128,7 +128,7 @@ class BudgetTest {
     }
 
     @Test
-    void shouldBookBilledFailedAttemptsAndKeepTheRestReservedUntilTheFinalAttempt() {
+    void shouldBookBilledFailedAttemptsAndHoldTheWholeWorstCaseUntilTheFinalAttempt() {
         start("""
                 budgets:
                   limits:
@@ -137,15 +137,16 @@ class BudgetTest {
         LlmAssignment a = admitted("r1");
         long cost = a.getEstimatedCostMicros();
 
+        Ledger admittedOnly = tenantLedger("acme");
         router.invocations.pipeInput("r1", Invocations.of(a, 1, 200, false).build());
         Ledger afterFailure = tenantLedger("acme");
         router.invocations.pipeInput("r1", Invocations.of(a, 2, 150, true).build());
         Ledger afterFinal = tenantLedger("acme");
 
         assertThat(afterFailure.spentMicros()).isEqualTo(200);
-        assertThat(afterFailure.reservedMicros()).isEqualTo(cost - 200);
+        assertThat(afterFailure.leasedMicros()).as("held, erring high, until the request is done").isEqualTo(admittedOnly.leasedMicros());
         assertThat(afterFinal.spentMicros()).isEqualTo(350);
-        assertThat(afterFinal.reservedMicros()).isZero();
+        assertThat(afterFinal.leasedMicros()).as("the final attempt gives the worst case back").isEqualTo(admittedOnly.leasedMicros() - cost);
     }
 
     @Test
@@ -155,22 +156,20 @@ class BudgetTest {
                   limits:
                     - {scope: tenant, key: acme, limitUsd: 0.002}
                 """);
-        LlmAssignment a = admitted("r1");          // ~30 %
-        long cost = a.getEstimatedCostMicros();
-        admitted("r2");                            // ~60 % -> 50
-        assertThat(thresholds()).containsExactly(50);
-        admitted("r3");                            // ~90 % -> 80
-        assertThat(thresholds()).containsExactly(80);
+        LlmAssignment a = admitted("r1");
+        admitted("r2");
+        assertThat(thresholds()).as("alerts measure billed money, not admitted worst cases").isEmpty();
 
-        // the first attempt of r1 failed but was billed more than r1 reserved: committed rises to ~95 %
-        router.invocations.pipeInput("r1", Invocations.of(a, 1, cost + 100, false).build());
+        router.invocations.pipeInput("r1", Invocations.of(a, 1, 1_000, false).build());
+        assertThat(thresholds()).containsExactly(50);
+        router.invocations.pipeInput("r1", Invocations.of(a, 2, 700, true).build());
+        assertThat(thresholds()).containsExactly(80);
+        router.invocations.pipeInput("r1", Invocations.of(a, 3, 250, true).setRequestId("r3").build());
         assertThat(thresholds()).containsExactly(95);
-        // ... and its final attempt brings spend plus reservations to the limit exactly
-        long toLimit = 2_000 - (2 * cost + cost + 100);
-        router.invocations.pipeInput("r1", Invocations.of(a, 2, toLimit, true).build());
+        router.invocations.pipeInput("r1", Invocations.of(a, 4, 50, true).setRequestId("r4").build());
         List<BudgetAlert> hundred = router.alerts.readValuesToList();
         assertThat(hundred).extracting(BudgetAlert::getThresholdPercent).containsExactly(100);
-        assertThat(hundred.getFirst().getSpentMicros() + hundred.getFirst().getReservedMicros()).isEqualTo(2_000);
+        assertThat(hundred.getFirst().getSpentMicros()).isEqualTo(2_000);
         assertThat(hundred.getFirst().getScopeType()).isEqualTo(BudgetScope.TENANT);
         assertThat(hundred.getFirst().getLimitMicros()).isEqualTo(2_000);
 
@@ -185,13 +184,15 @@ class BudgetTest {
                   limits:
                     - {scope: tenant, key: acme, window: daily, limitUsd: 0.001}
                 """);
-        admitted("r1");
+        LlmAssignment first = admitted("r1");
+        router.invocations.pipeInput("r1", Invocations.of(first, 1, 600, true).build());
         assertThat(thresholds()).containsExactly(50);
         refused("r2", "acme", Priority.NORMAL);
 
         router.clock.set(Instant.parse("2026-03-15T00:00:00Z"));
 
-        admitted("r3");
+        LlmAssignment next = admitted("r3");
+        router.invocations.pipeInput("r3", Invocations.of(next, 1, 600, true).build());
         assertThat(thresholds()).containsExactly(50);
         BudgetAlert fresh = router.alerts.isEmpty() ? null : router.alerts.readValue();
         assertThat(fresh).isNull();
@@ -245,10 +246,11 @@ class BudgetTest {
         LlmResult refused = refused("g1", "gamma", Priority.NORMAL);
 
         assertThat(refused.getError().getMessage()).contains("PROVIDER 'sim-openai' DAILY limit $0.001500");
-        assertThat(tenantLedger("gamma").reservedMicros()).as("gamma's tenant reservation is given back").isZero();
+        assertThat(HeldLeases.used(router, "TENANT|gamma|")).as("nothing taken out of gamma's tenant lease").isZero();
         // acme's own limit (397 of 1,000 left) and the provider's (294 of 1,500 left) both refuse a2; the first owner to answer names itself
         assertThat(refused("a2", "acme", Priority.NORMAL).getError().getMessage()).containsAnyOf("TENANT 'acme'", "PROVIDER 'sim-openai'");
-        assertThat(tenantLedger("acme").reservedMicros()).as("a2 reserved nothing").isEqualTo(603);
+        assertThat(tenantLedger("acme").leasedMicros()).as("a1's worst case, still held in the lease given back; a2 took nothing")
+                .isEqualTo(603);
     }
 
     @Test
@@ -288,7 +290,7 @@ class BudgetTest {
 
         router.advance(Duration.ofSeconds(91));
 
-        assertThat(tenantLedger("acme").reservedMicros()).isZero();
+        assertThat(tenantLedger("acme").leasedMicros()).as("the lease held for r1 is forgotten").isZero();
         admitted("r3");
     }
 

@@ -85,8 +85,11 @@ class FallbackBudgetTest {
                     - {scope: provider, key: sim-openai, limitUsd: 0.01}
                     - {scope: tenant_provider, key: acme/sim-openai, limitUsd: 1}
                 """);
-        long worstCase = admitted("r1").getEstimatedCostMicros();
+        LlmAssignment first = admitted("r1");
+        long worstCase = first.getEstimatedCostMicros();
         assertThat(worstCase).isBetween(4_000L, 4_100L);
+        assertThat(first.getBudgetHolds()).extracting(h -> h.getLeaseId().substring(0, h.getLeaseId().indexOf("|DAILY|")))
+                .containsExactlyInAnyOrder("PROVIDER|sim-openai", "TENANT_PROVIDER|acme/sim-openai");
         admitted("r2");
 
         submit("r3");
@@ -95,8 +98,7 @@ class FallbackBudgetTest {
         LlmResult refused = router.results.readValue();
         assertThat(refused.getError().getKind()).isEqualTo(ErrorKind.BUDGET_EXCEEDED);
         assertThat(refused.getError().getMessage()).startsWith("budget exceeded: PROVIDER 'sim-openai' DAILY limit $0.010000");
-        assertThat(ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai").reservedMicros()).isEqualTo(2 * worstCase);
-        assertThat(ledger(BudgetStage.TENANT, BudgetScope.TENANT_PROVIDER, "acme/sim-openai").reservedMicros()).isEqualTo(2 * worstCase);
+        assertThat(ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai").leasedMicros()).isEqualTo(2 * worstCase);
     }
 
     @Test
@@ -107,17 +109,17 @@ class FallbackBudgetTest {
                 """);
         LlmAssignment a = admitted("r1");
         long worstCase = admitted("r2").getEstimatedCostMicros();
+        Ledger openaiBefore = ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai");
+        Ledger tenantBefore = ledger(BudgetStage.TENANT, BudgetScope.TENANT_PROVIDER, "acme/sim-openai");
 
         router.invocations.pipeInput("r1", Invocations.of(a, 1, 2_500, true).build());
 
         Ledger openai = ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai");
-        assertThat(openai.reservedMicros()).as("r1's released by its final attempt on sim-anthropic; r2's still held")
-                .isEqualTo(worstCase);
+        assertThat(openai.leasedMicros()).as("r1's worst case given back by its final attempt on sim-anthropic; r2's still held")
+                .isEqualTo(openaiBefore.leasedMicros() - worstCase);
         assertThat(openai.spentMicros()).isZero();
-        assertThat(ledger(BudgetStage.TENANT, BudgetScope.TENANT_PROVIDER, "acme/sim-openai").reservedMicros()).isEqualTo(worstCase);
-        KeyValueStore<String, Reservation> held = router.driver.getKeyValueStore(BudgetStage.PROVIDER.reservationStore());
-        assertThat(held.get("r1|sim-anthropic")).isNull();
-        assertThat(held.get("r1|sim-openai")).as("released by the final attempt's fan-out").isNull();
+        assertThat(ledger(BudgetStage.TENANT, BudgetScope.TENANT_PROVIDER, "acme/sim-openai").leasedMicros())
+                .isEqualTo(tenantBefore.leasedMicros() - worstCase);
     }
 
     @Test
@@ -129,15 +131,18 @@ class FallbackBudgetTest {
                 """);
         LlmAssignment a = admitted("r1");
         long worstCase = a.getEstimatedCostMicros();
-        assertThat(ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-anthropic").reservedMicros()).isEqualTo(worstCase);
-        assertThat(ledger(BudgetStage.PROVIDER, BudgetScope.MODEL, "gpt-4o-mini").reservedMicros()).isEqualTo(worstCase);
+        assertThat(a.getBudgetHolds()).as("the chain's worst case is held on each provider's and the model's ledgers").hasSize(3);
+        List<Long> before = List.of(ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-anthropic").leasedMicros(),
+                ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai").leasedMicros(),
+                ledger(BudgetStage.PROVIDER, BudgetScope.MODEL, "gpt-4o-mini").leasedMicros());
 
         failOver(a, 480);
 
         Ledger anthropic = ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-anthropic");
         Ledger openai = ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-openai");
         Ledger mini = ledger(BudgetStage.PROVIDER, BudgetScope.MODEL, "gpt-4o-mini");
-        assertThat(List.of(anthropic.reservedMicros(), openai.reservedMicros(), mini.reservedMicros())).containsOnly(0L);
+        assertThat(List.of(anthropic.leasedMicros(), openai.leasedMicros(), mini.leasedMicros()))
+                .containsExactly(before.get(0) - worstCase, before.get(1) - worstCase, before.get(2) - worstCase);
         assertThat(List.of(anthropic.spentMicros(), openai.spentMicros(), mini.spentMicros())).containsExactly(0L, 480L, 480L);
     }
 
@@ -152,8 +157,8 @@ class FallbackBudgetTest {
 
         assertThat(router.assigned.isEmpty()).isTrue();
         assertThat(router.results.readValue().getError().getMessage()).contains("PROVIDER 'sim-openai'");
-        assertThat(ledger(BudgetStage.PROVIDER, BudgetScope.PROVIDER, "sim-anthropic").reservedMicros()).isZero();
-        assertThat(ledger(BudgetStage.TENANT, BudgetScope.TENANT, "acme").reservedMicros()).isZero();
+        assertThat(HeldLeases.used(router, "PROVIDER|sim-anthropic|")).as("nothing taken out of the other leases").isZero();
+        assertThat(HeldLeases.used(router, "TENANT|acme|")).isZero();
     }
 
     @Test

@@ -13,7 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.llmpipeline.router.Invocations;
 import io.llmpipeline.router.Requests;
+import io.llmpipeline.schemas.LlmAssignment;
 import io.llmpipeline.router.RouterDriver;
 
 /**
@@ -33,16 +35,16 @@ class LeaseRenewalTest {
 
     @Test
     void shouldAskForTheNextLeaseBeforeTheOneInUseIsTooOldSoOnlyTheFirstRequestWaits() {
-        router = BudgetUseReportTest.startWithATenantLimit();
-        TestOutputTopic<String, LedgerRequest> toOwner = BudgetUseReportTest.toTenantOwner(router);
+        router = BudgetBookingTest.startWithATenantLimit();
+        TestOutputTopic<String, LedgerRequest> toOwner = BudgetBookingTest.toTenantOwner(router);
         TestOutputTopic<String, byte[]> parked = router.driver.createOutputTopic(
                 "router-test-" + LeaseHolder.PARKED + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
-        int requests = 0;
+        List<LlmAssignment> admitted = new ArrayList<>();
         // a request every 2 s for longer than a lease may be used (the sweep runs every second)
         for (long second = 0; second <= 2 * LeaseHolder.MAX_AGE.toSeconds(); second += 2) {
             router.submit(Requests.valid("r" + second).setTenantId("acme").setParams(Requests.params().setMaxTokens(1_000).build()).build());
-            assertThat(router.assigned.readValue().getRequest().getRequestId()).isEqualTo("r" + second);
-            requests++;
+            admitted.add(router.assigned.readValue());
+            assertThat(admitted.getLast().getRequest().getRequestId()).isEqualTo("r" + second);
             router.advance(Duration.ofSeconds(1));
             router.advance(Duration.ofSeconds(1));
         }
@@ -52,7 +54,8 @@ class LeaseRenewalTest {
         assertThat(asks).as("one ordinary ask, then a renewal every %s s", LeaseHolder.MAX_AGE.minus(LeaseHolder.RENEW_AHEAD).toSeconds())
                 .extracting(LedgerRequest::renewal).containsExactly(false, true, true, true);
         assertThat(sent).filteredOn(r -> r.kind() == LedgerRequest.Kind.RETURN).as("each replaced lease went back").hasSize(3);
-        assertThat(sent).filteredOn(r -> r.kind() == LedgerRequest.Kind.USES).flatExtracting(LedgerRequest::uses).hasSize(requests);
+        assertThat(sent).as("admissions send nothing per request").extracting(LedgerRequest::kind)
+                .containsOnly(LedgerRequest.Kind.ASK, LedgerRequest.Kind.RETURN);
         List<byte[]> parkedValues = new ArrayList<>();
         parked.readKeyValuesToList().forEach(kv -> {
             if (kv.value != null) {
@@ -60,7 +63,11 @@ class LeaseRenewalTest {
             }
         });
         assertThat(parkedValues).as("only the first request waited for a lease").hasSize(1);
-        assertThat(grantedLeases()).as("replaced leases are settled once their uses are confirmed: only the one in use is left").hasSize(1);
+        assertThat(grantedLeases()).as("a replaced lease still holds its requests' worst cases").hasSize(4);
+
+        admitted.forEach(a -> router.invocations.pipeInput(a.getRequest().getRequestId(), Invocations.of(a, 1, 0, true).build()));
+        router.advance(BudgetBookingTest.WINDOW);
+        assertThat(grantedLeases()).as("replaced leases are settled once their requests' final attempts are booked: only the one in use is left").hasSize(1);
     }
 
     private List<GrantedLease> grantedLeases() {

@@ -14,8 +14,7 @@ import io.llmpipeline.router.RouterDriver;
 import io.llmpipeline.router.TestCatalogs;
 import io.llmpipeline.router.WorkerDouble;
 import io.llmpipeline.router.internals.TerminalResults;
-import io.llmpipeline.router.internals.budget.BudgetStage;
-import io.llmpipeline.router.internals.budget.Ledger;
+import io.llmpipeline.router.internals.budget.HeldLeases;
 import io.llmpipeline.schemas.ErrorInfo;
 import io.llmpipeline.schemas.ErrorKind;
 import io.llmpipeline.schemas.LlmAssignment;
@@ -82,18 +81,6 @@ class IdempotencyTest {
                 && !(r.getStatus() == ResultStatus.OK && !r.getCacheHit())).toList();
     }
 
-    private long reservedByTenant(String tenant) {
-        KeyValueStore<String, Ledger> ledgers = router.driver.getKeyValueStore(BudgetStage.TENANT.ledgerStore());
-        try (var it = ledgers.all()) {
-            long reserved = 0;
-            while (it.hasNext()) {
-                Ledger ledger = it.next().value;
-                reserved += ledger.scopeKey().equals(tenant) ? ledger.reservedMicros() : 0;
-            }
-            return reserved;
-        }
-    }
-
     @Test
     void shouldMakeDuplicatesInFlightWaitAndAnswerThemOnceWithTheirOwnRequestIds() {
         start();
@@ -104,7 +91,7 @@ class IdempotencyTest {
         }
 
         assertThat(router.assigned.isEmpty()).as("duplicates never reach the worker").isTrue();
-        assertThat(reservedByTenant("acme")).as("reserved once, not four times").isEqualTo(worstCase);
+        assertThat(HeldLeases.used(router, "TENANT|acme|")).as("taken out of the lease once, not four times").isEqualTo(worstCase);
 
         answer(first, 640, "Shipped.");
 
