@@ -34,6 +34,7 @@ import io.llmpipeline.schemas.InvocationEvent;
  * a booking under exactly_once_v2; a zero window sends each invocation's at once.
  */
 public final class BudgetBooking extends ContextualProcessor<String, InvocationEvent, String, LedgerRequest> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BudgetBooking.class);
     public static final String PENDING = "budget-bookings-pending";
 
     private final BudgetScopes scopes;
@@ -83,8 +84,14 @@ public final class BudgetBooking extends ContextualProcessor<String, InvocationE
         if (event.getFinalAttempt()) {
             long worstCase = event.getReservedMicros();
             for (BudgetHold hold : event.getBudgetHolds()) {
-                changes.add(KeyValue.pair(BookingKeys.of(BudgetStage.valueOf(hold.getStage()), hold.getOwner()),
-                        b -> b.finish(hold.getLeaseId(), worstCase)));
+                BudgetStage stage = stageOf(hold);
+                if (stage == null) {
+                    // not a router's hold: nothing of ours to give back, and one bad event must not stop the task
+                    LOG.warn("invocation {} names budget stage '{}', which no router writes; its hold is ignored",
+                            event.getEventId(), hold.getStage());
+                    continue;
+                }
+                changes.add(KeyValue.pair(BookingKeys.of(stage, hold.getOwner()), b -> b.finish(hold.getLeaseId(), worstCase)));
             }
         }
         if (changes.isEmpty()) {
@@ -124,6 +131,15 @@ public final class BudgetBooking extends ContextualProcessor<String, InvocationE
         sent.forEach(pending::delete);
         reportTimer.cancel();
         reportTimer = null;
+    }
+
+    private static BudgetStage stageOf(BudgetHold hold) {
+        for (BudgetStage stage : BudgetStage.values()) {
+            if (stage.name().equals(hold.getStage())) {
+                return stage;
+            }
+        }
+        return null;
     }
 
     /**

@@ -18,6 +18,7 @@ import io.llmpipeline.router.Requests;
 import io.llmpipeline.router.RouterDriver;
 import io.llmpipeline.router.TestCatalogs;
 import io.llmpipeline.router.internals.JsonSerde;
+import io.llmpipeline.schemas.BudgetHold;
 import io.llmpipeline.schemas.LlmAssignment;
 
 /**
@@ -104,6 +105,20 @@ class BudgetBookingTest {
         assertThat(afterRetry.leasedMicros()).as("an attempt that is not the last gives nothing back").isEqualTo(REQUESTS * cost);
         assertThat(ledger().leasedMicros()).isZero();
         assertThat(grantedLeases()).as("settled and forgotten").isZero();
+    }
+
+    @Test
+    void shouldIgnoreAHoldNoRouterWroteAndStillBookTheSpend() {
+        router = startWithATenantLimit();
+        LlmAssignment a = admitTen().getFirst();
+        Ledger before = ledger();
+
+        router.invocations.pipeInput("r1", Invocations.of(a, 1, 100, true)
+                .setBudgetHolds(List.of(new BudgetHold("NO_SUCH_STAGE", "acme", "x#1#1"))).build());
+        router.advance(WINDOW);
+
+        assertThat(ledger().spentMicros()).isEqualTo(before.spentMicros() + 100);
+        assertThat(ledger().leasedMicros()).as("nothing given back for a lease it did not name").isEqualTo(before.leasedMicros());
     }
 
     private List<LlmAssignment> admitTen() {
