@@ -1,8 +1,6 @@
 package io.llmpipeline.router;
 
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.time.Duration;
