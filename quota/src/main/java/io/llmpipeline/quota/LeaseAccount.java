@@ -2,11 +2,12 @@ package io.llmpipeline.quota;
 
 /**
  * The owner's view of one lease it granted. Until the holder gives it back, all of it counts as
- * held; each use the holder reports ({@link #confirm}) moves from the lease to whatever the owner
- * books it under; once returned, only the used units not yet confirmed still count.
+ * held less what was confirmed; each confirmed use ({@link #confirm}: for the router's budgets, the
+ * worst case of a request whose final attempt was booked) stops counting; once returned, only the
+ * used units not yet confirmed still count.
  *
  * @param granted   units granted
- * @param confirmed units whose use the holder reported
+ * @param confirmed units whose use is over
  * @param returned  units the holder said it used when it gave the lease back, or -1 while it holds it
  */
 public record LeaseAccount(long granted, long confirmed, long returned) {

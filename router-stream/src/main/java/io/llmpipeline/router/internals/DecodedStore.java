@@ -154,7 +154,7 @@ public final class DecodedStore<V> extends WrappedStateStore<KeyValueStore<Strin
         changed.forEach((key, value) -> {
             if (value == ABSENT) {
                 wrapped().delete(key);
-                // the store below now answers null itself: a per-request key (a reservation) deleted seconds
+                // the store below now answers null itself: a short-lived key (a booking sent, a settled lease) deleted seconds
                 // after it was written must not hold a place here until it is the least recently used
                 known.remove(key);
             } else {

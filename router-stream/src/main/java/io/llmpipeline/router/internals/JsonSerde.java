@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * JSON for the router's own state-store values (ledgers, reservations, cache markers). They never
+ * JSON for the router's own state-store values (ledgers, leases, cache markers). They never
  * leave the router's changelogs, so a readable format beats a schema registry here.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {

@@ -25,7 +25,7 @@ public record Booking(Map<String, LedgerRequest.Spend> spends, Map<String, Long>
         return new Booking(spends, more);
     }
 
-    LedgerRequest request(long nowMs) {
-        return LedgerRequest.book(new ArrayList<>(spends.values()), finished, nowMs);
+    LedgerRequest request() {
+        return LedgerRequest.book(new ArrayList<>(spends.values()), finished);
     }
 }

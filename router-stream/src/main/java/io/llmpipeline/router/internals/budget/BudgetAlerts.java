@@ -11,8 +11,9 @@ import io.llmpipeline.schemas.Codecs;
 /**
  * Finds the alert thresholds a ledger has newly crossed. A ledger remembers the highest threshold
  * already sent, and it is updated in the same Kafka transaction as the alert, so each threshold
- * goes out exactly once per scope and window. Committed money (spent plus reserved) is measured,
- * because that is what admission refuses on; the alert carries both parts.
+ * goes out exactly once per scope and window. Money billed is measured (plus anything a router before
+ * 2026-12-05 reserved per request): the worst cases of requests in flight sit in leases, which the
+ * owner does not see request by request.
  */
 public final class BudgetAlerts {
     /** Where alerts go; stages emit them as {@code Step.emit(BudgetAlerts.TOPIC, alert)}. */

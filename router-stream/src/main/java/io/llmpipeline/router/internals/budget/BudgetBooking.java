@@ -3,6 +3,7 @@ package io.llmpipeline.router.internals.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -49,7 +50,7 @@ public final class BudgetBooking extends ContextualProcessor<String, InvocationE
     /** @param priceOf a model's price, to book attempts rounded up; null: book the event's own (half-up) cost */
     public BudgetBooking(BudgetsConfig config, Clock clock, Duration reportWindow, Function<String, Pricing> priceOf) {
         this.scopes = new BudgetScopes(config);
-        this.stages = List.of(BudgetStage.values()).stream().filter(scopes::any).toList();
+        this.stages = Arrays.stream(BudgetStage.values()).filter(scopes::any).toList();
         this.clock = clock;
         this.reportWindow = reportWindow;
         this.priceOf = priceOf;
@@ -100,7 +101,7 @@ public final class BudgetBooking extends ContextualProcessor<String, InvocationE
         long now = clock.millis();
         if (reportWindow.isZero()) {
             for (var change : changes) {
-                context().forward(new Record<>(change.key, change.value.apply(Booking.EMPTY).request(now), now));
+                context().forward(new Record<>(change.key, change.value.apply(Booking.EMPTY).request(), now));
             }
             return;
         }
@@ -124,7 +125,7 @@ public final class BudgetBooking extends ContextualProcessor<String, InvocationE
         try (KeyValueIterator<String, Booking> it = pending.all()) {
             while (it.hasNext()) {
                 var entry = it.next();
-                context().forward(new Record<>(entry.key, entry.value.request(now), now));
+                context().forward(new Record<>(entry.key, entry.value.request(), now));
                 sent.add(entry.key);
             }
         }

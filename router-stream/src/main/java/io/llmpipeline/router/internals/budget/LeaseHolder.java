@@ -94,7 +94,7 @@ public final class LeaseHolder {
                 if (held == null || (held.lease() != null && !held.asking())) {
                     // a second answer to an ask sent twice: nobody waits for it
                     send(notice.stage(), notice.owner(), LedgerRequest.giveBack(holder,
-                            notice.ledgerKey(), notice.leaseId(), 0, now));
+                            notice.ledgerKey(), notice.leaseId(), 0));
                     return;
                 }
                 if (held.lease() != null) {
@@ -149,7 +149,7 @@ public final class LeaseHolder {
             } else if (lease != null && lease.due(clock, IDLE, MAX_AGE)) {
                 giveBack(key, held, now);
             } else if (lease != null && !held.asking() && lease.expired(clock, MAX_AGE.minus(RENEW_AHEAD))) {
-                send(held.stage(), held.owner(), LedgerRequest.renew(holder, held.ledger(), now));
+                send(held.stage(), held.owner(), LedgerRequest.renew(holder, held.ledger()));
                 leases.put(key, new HeldLease(held.stage(), held.owner(), held.ledger(), lease, now));
             }
         }
@@ -219,7 +219,7 @@ public final class LeaseHolder {
             // one lease per ledger and task: what is left of this one goes back with the ask, so it counts for the new grant
             sendReturn(key, held, now);
         }
-        send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low, now));
+        send(need.stage(), need.owner(), LedgerRequest.ask(holder, need.ledger(), cost, low));
         leases.put(key, new HeldLease(need.stage(), need.owner(), need.ledger(), null, now));
     }
 
@@ -293,7 +293,7 @@ public final class LeaseHolder {
 
     /** Tells the owner the held lease is back, with what this task used of it. */
     private void sendReturn(String key, HeldLease held, long now) {
-        send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used(), now));
+        send(held.stage(), held.owner(), LedgerRequest.giveBack(holder, key, held.lease().id(), held.lease().used()));
     }
 
     private void send(BudgetStage stage, String owner, LedgerRequest request) {

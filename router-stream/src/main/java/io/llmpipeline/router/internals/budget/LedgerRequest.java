@@ -19,7 +19,7 @@ import java.util.Map;
  * @param holder the asking task's partition: grants and recalls go back there
  */
 public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledger, long micros, boolean lowPriority,
-                            List<String> ledgers, List<String> leaseIds, long atMs, boolean renewal,
+                            List<String> ledgers, List<String> leaseIds, boolean renewal,
                             List<Spend> spends, Map<String, Long> finished) {
     public enum Kind { ASK, RETURN, BOOK }
 
@@ -34,8 +34,8 @@ public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledge
         finished = finished == null ? Map.of() : finished;
     }
 
-    static LedgerRequest ask(int holder, BudgetScopes.Applicable ledger, long need, boolean lowPriority, long nowMs) {
-        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, nowMs, false, null, null);
+    static LedgerRequest ask(int holder, BudgetScopes.Applicable ledger, long need, boolean lowPriority) {
+        return new LedgerRequest(Kind.ASK, holder, ledger, need, lowPriority, null, null, false, null, null);
     }
 
     /**
@@ -43,15 +43,15 @@ public record LedgerRequest(Kind kind, int holder, BudgetScopes.Applicable ledge
      * old to use, so requests never wait for it. Granted like any ask, but refused rather than recalling
      * other tasks' leases when the room cannot cover it: the holder then asks the ordinary way when its lease runs out.
      */
-    static LedgerRequest renew(int holder, BudgetScopes.Applicable ledger, long nowMs) {
-        return new LedgerRequest(Kind.ASK, holder, ledger, 1, false, null, null, nowMs, true, null, null);
+    static LedgerRequest renew(int holder, BudgetScopes.Applicable ledger) {
+        return new LedgerRequest(Kind.ASK, holder, ledger, 1, false, null, null, true, null, null);
     }
 
-    static LedgerRequest giveBack(int holder, String ledgerKey, String leaseId, long used, long nowMs) {
-        return new LedgerRequest(Kind.RETURN, holder, null, used, false, List.of(ledgerKey), List.of(leaseId), nowMs, false, null, null);
+    static LedgerRequest giveBack(int holder, String ledgerKey, String leaseId, long used) {
+        return new LedgerRequest(Kind.RETURN, holder, null, used, false, List.of(ledgerKey), List.of(leaseId), false, null, null);
     }
 
-    static LedgerRequest book(List<Spend> spends, Map<String, Long> finished, long nowMs) {
-        return new LedgerRequest(Kind.BOOK, -1, null, 0, false, null, null, nowMs, false, spends, finished);
+    static LedgerRequest book(List<Spend> spends, Map<String, Long> finished) {
+        return new LedgerRequest(Kind.BOOK, -1, null, 0, false, null, null, false, spends, finished);
     }
 }
