@@ -3,6 +3,7 @@ package io.llmpipeline.launcher;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 import io.llmpipeline.catalog.Catalog;
 import io.llmpipeline.catalog.PriorityBands;
@@ -13,6 +14,7 @@ import io.llmpipeline.schemas.GenerationParams;
 import io.llmpipeline.schemas.LlmRequest;
 import io.llmpipeline.schemas.Priority;
 import io.llmpipeline.sim.FaultScript;
+import io.llmpipeline.worker.WorkerStatsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,11 +37,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of the request topics, spread over the priority bands (default: the catalog's).")
     Integer partitions;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Requests sent first and not measured (default: as many as --requests, at least "
-                    + "100,000 (--via http: at least 2,000): the launcher JVM holds the broker, the router, the simulator and the client, "
-                    + "and its JIT compiler still took 40%% of the CPU of a run measured after 20,000 and 10%% after 100,000; "
-                    + "rate-limit scenarios: at most --rpm-limit / 20, under the provider's limit).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Requests sent first and not measured, at least (default: as many as "
+            + "--requests, at least 100,000 (--via http: at least 2,000); then --warmup-quiet-percent decides whether more follow; "
+            + "rate-limit scenarios: at most --rpm-limit / 20, under the provider's limit).")
     Integer warmup;
+
+    @Option(names = "--warmup-quiet-percent", paramLabel = "P", defaultValue = "10",
+            description = "After --warmup, more warm-up rounds until the JIT compilers of the launcher and worker JVMs used less "
+                    + "than P%% of one core over a round: the C2 compiler of the launcher JVM keeps compiling for two to three minutes "
+                    + "of load; 0: --warmup only; rate-limit scenarios: --warmup only (default: ${DEFAULT-VALUE}).")
+    int warmupQuietPercent;
+
+    @Option(names = "--warmup-max-seconds", paramLabel = "S", defaultValue = "300",
+            description = "No further warm-up round starts after S seconds of warm-up, the compilers quiet or not (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds;
 
     @Option(names = "--warmup-concurrency", paramLabel = "C",
             description = "Requests in flight during the warm-up (default: --concurrency, at least 1,000, so that a latency run at "
@@ -132,9 +143,14 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario.limited()) {
                 scenario.inject(pipeline.simulator(), pipeline.catalog(), TASK_TYPE, providerLatencyMs, rpmLimit);
             }
+            LongSupplier compileMs = () -> WorkerStatsFile.compileMs() + pipeline.workerFigures().compileMs();
+            Warmup.Done warmedUp = new Warmup.Done(0, Double.NaN, false);
             if (warmup > 0) {
                 int inFlight = scenario.limited() ? Math.min(concurrency, warmup) : warmupConcurrency(warmup);
-                LoadGenerator.run(client, warmup, inFlight, Duration.ofMinutes(5), i -> request("w" + i), "warmup");
+                warmedUp = new Warmup((first, n) -> LoadGenerator.run(client, n, Math.min(inFlight, n), Duration.ofMinutes(5),
+                        i -> request("w" + (first + i)), "warmup"), compileMs, System::currentTimeMillis, System.err::println)
+                        .run(warmup, Math.max(20_000, 5 * inFlight), scenario.limited() ? 0 : warmupQuietPercent / 100.0,
+                                warmupMaxSeconds * 1000L);
             }
             LoadGenerator.Outcome baseline = null;
             if (scenario == BenchScenario.PRIMARY_DOWN) {
@@ -150,6 +166,7 @@ final class BenchCommand implements Callable<Integer> {
             LoadGenerator.Outcome misses = null;
             LoadGenerator.Outcome outcome;
             long cpuBeforeMs = PipelineCpu.nowMs();
+            long compileBeforeMs = compileMs.getAsLong();
             WorkerKill.Reclaim reclaim = null;
             if (scenario == BenchScenario.ROUTER_KILL) {
                 outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
@@ -177,6 +194,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             long providerCalls = pipeline.simulator().stats().totalCalls();
             long cpuMs = PipelineCpu.nowMs() - cpuBeforeMs;
+            long measuredCompileMs = compileMs.getAsLong() - compileBeforeMs;
             long measured = outcome.requests() + (misses == null ? 0 : misses.requests());
             Thread.sleep(1_000); // the worker process writes its figures twice a second
             WorkerFigures workerFigures = pipeline.workerFigures();
@@ -193,6 +211,9 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "kafka ceiling (one produce+consume pass, same broker): %.0f records/s%n", ceiling);
             System.out.printf(Locale.ROOT, "CPU of every pipeline process over the measured run: %.1f s = %.2f ms per request%n",
                     cpuMs / 1000.0, (double) cpuMs / measured);
+            System.out.printf(Locale.ROOT, "JIT compilers over the measured run: %.1f s (%.0f%% of one core); warm-up: %,d requests%s%n",
+                    measuredCompileMs / 1000.0, 100.0 * measuredCompileMs / (outcome.seconds() * 1000), warmedUp.requests(),
+                    warmedUp.stillBusy() ? ", ended by --warmup-max-seconds with the compilers still busy" : "");
             System.out.printf(Locale.ROOT, "provider calls: %d%s; worker: %d calls in flight at most, heap peak %d MB%n",
                     providerCalls, scenario.limited() ? " (warm-up included)" : "", workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
             StringBuilder last = new StringBuilder(String.format(Locale.ROOT,
@@ -200,6 +221,7 @@ final class BenchCommand implements Callable<Integer> {
                     outcome.requests(), outcome.failed(), outcome.throughput(), outcome.p50Ms(), outcome.p99Ms(), ceiling, providerCalls));
             last.append(String.format(Locale.ROOT, " in_flight_max=%d worker_heap_mb=%d workers=%d cpu_ms_per_request=%.2f",
                     workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb(), Math.max(1, workers), (double) cpuMs / measured));
+            last.append(String.format(Locale.ROOT, " compile_ms=%d warmup_requests=%d", measuredCompileMs, warmedUp.requests()));
             if (!Double.isNaN(outcome.steadyThroughput())) {
                 last.append(String.format(Locale.ROOT, " steady_rps=%.1f", outcome.steadyThroughput()));
             }

@@ -1,6 +1,7 @@
 package io.llmpipeline.worker;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -51,7 +52,13 @@ public final class WorkerStatsFile implements AutoCloseable {
         return bytes / (1024 * 1024);
     }
 
-    static String format(WorkerStats s, long heapPeakMb, long heapMaxMb) {
+    /** Time this JVM's JIT compilers have spent so far (summed over compiler threads), or -1 where the JVM does not say. */
+    public static long compileMs() {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler.getTotalCompilationTime() : -1;
+    }
+
+    static String format(WorkerStats s, long heapPeakMb, long heapMaxMb, long compileMs) {
         Map<String, Object> values = new TreeMap<>();
         values.put("in_flight_max", s.inFlightMax());
         values.put("requests_in_flight_max", s.requestsInFlightMax());
@@ -63,6 +70,7 @@ public final class WorkerStatsFile implements AutoCloseable {
         values.put("rate_limit_waits", s.rateLimitWaits());
         values.put("heap_used_peak_mb", heapPeakMb);
         values.put("heap_max_mb", heapMaxMb);
+        values.put("compile_ms", compileMs);
         s.breakerOpenedAfterCalls().forEach((model, calls) -> values.put("breaker_open_after_calls." + model, calls));
         s.callsByModel().forEach((model, calls) -> values.put("calls." + model, calls));
         StringBuilder line = new StringBuilder();
@@ -72,7 +80,7 @@ public final class WorkerStatsFile implements AutoCloseable {
 
     private void write() {
         try {
-            String line = format(stats.get(), heapUsedPeakMb(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            String line = format(stats.get(), heapUsedPeakMb(), Runtime.getRuntime().maxMemory() / (1024 * 1024), compileMs());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(temp, line, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
