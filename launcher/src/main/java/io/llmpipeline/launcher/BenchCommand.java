@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-quiet-percent", paramLabel = "P", defaultValue = "10",
             description = "After --warmup, more warm-up rounds until the JIT compilers of the launcher and worker JVMs used less "
                     + "than P%% of one core over a round: the C2 compiler of the launcher JVM keeps compiling for two to three minutes "
-                    + "of load; 0: --warmup only; rate-limit scenarios: --warmup only (default: ${DEFAULT-VALUE}).")
+                    + "of load; 0: --warmup only; rate-limit scenarios and --via http: --warmup only (default: ${DEFAULT-VALUE}).")
     int warmupQuietPercent;
 
     @Option(names = "--warmup-max-seconds", paramLabel = "S", defaultValue = "300",
@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "low concurrency does not spend minutes warming up; rate-limit scenarios: --concurrency).")
     Integer warmupConcurrency;
 
-    /** Enough requests to reach the compiled steady state before measuring (the JIT is the point of the warm-up). */
+    /** The least the warm-up sends; {@link Warmup} adds rounds until the JIT compilers are quiet (the JIT is the point of the warm-up). */
     int warmupRequests() {
         return warmup != null ? warmup : Math.max(100_000, requests);
     }
@@ -167,6 +167,7 @@ final class BenchCommand implements Callable<Integer> {
             LoadGenerator.Outcome outcome;
             long cpuBeforeMs = PipelineCpu.nowMs();
             long compileBeforeMs = compileMs.getAsLong();
+            long measuredSinceMs = System.currentTimeMillis();
             WorkerKill.Reclaim reclaim = null;
             if (scenario == BenchScenario.ROUTER_KILL) {
                 outcome = RouterKill.run(pipeline, common.workDir.resolve("bench").resolve("router-2"), Duration.ofSeconds(killAfterSeconds),
@@ -195,6 +196,7 @@ final class BenchCommand implements Callable<Integer> {
             long providerCalls = pipeline.simulator().stats().totalCalls();
             long cpuMs = PipelineCpu.nowMs() - cpuBeforeMs;
             long measuredCompileMs = compileMs.getAsLong() - compileBeforeMs;
+            long measuredWallMs = Math.max(1, System.currentTimeMillis() - measuredSinceMs);
             long measured = outcome.requests() + (misses == null ? 0 : misses.requests());
             Thread.sleep(1_000); // the worker process writes its figures twice a second
             WorkerFigures workerFigures = pipeline.workerFigures();
@@ -212,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "CPU of every pipeline process over the measured run: %.1f s = %.2f ms per request%n",
                     cpuMs / 1000.0, (double) cpuMs / measured);
             System.out.printf(Locale.ROOT, "JIT compilers over the measured run: %.1f s (%.0f%% of one core); warm-up: %,d requests%s%n",
-                    measuredCompileMs / 1000.0, 100.0 * measuredCompileMs / (outcome.seconds() * 1000), warmedUp.requests(),
+                    measuredCompileMs / 1000.0, 100.0 * measuredCompileMs / measuredWallMs, warmedUp.requests(),
                     warmedUp.stillBusy() ? ", ended by --warmup-max-seconds with the compilers still busy" : "");
             System.out.printf(Locale.ROOT, "provider calls: %d%s; worker: %d calls in flight at most, heap peak %d MB%n",
                     providerCalls, scenario.limited() ? " (warm-up included)" : "", workerFigures.inFlightMax(), workerFigures.heapUsedPeakMb());
